@@ -809,6 +809,108 @@ test_versions_from_nothing (void)
                    "\"summary\":{\"words_inserted\":0,\"words_deleted\":0,\"fields_changed\":1}}");
 }
 
+/* Applies stored section ops to @old_text's words; returns the resulting words joined by spaces. */
+static char *
+apply_stored_ops (const char *old_text, JsonArray *ops)
+{
+  g_auto (GStrv) old_words = el_diff_split_words (old_text);
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func (g_free);
+  guint pos = 0;
+
+  for (guint i = 0; i < json_array_get_length (ops); i++)
+    {
+      JsonObject *op = json_array_get_object_element (ops, i);
+      guint at = json_object_get_int_member (op, "at");
+      g_auto (GStrv) removed = el_diff_split_words (json_object_get_string_member (op, "old"));
+      g_auto (GStrv) added = el_diff_split_words (json_object_get_string_member (op, "new"));
+
+      g_assert_cmpuint (at, >=, pos);
+      for (; pos < at; pos++)
+        g_ptr_array_add (out, g_strdup (old_words[pos]));
+      for (guint k = 0; removed[k] != NULL; k++, pos++)
+        g_assert_cmpstr (old_words[pos], ==, removed[k]);
+      for (guint k = 0; added[k] != NULL; k++)
+        g_ptr_array_add (out, g_strdup (added[k]));
+    }
+  for (; old_words[pos] != NULL; pos++)
+    g_ptr_array_add (out, g_strdup (old_words[pos]));
+  g_ptr_array_add (out, NULL);
+
+  return g_strjoinv (" ", (char **) out->pdata);
+}
+
+/* A rewrite with more ops than a decoder accepts in an array is stored condensed, still exact. */
+static void
+test_versions_condensed (void)
+{
+  g_autoptr (GString) old_text = g_string_new (NULL);
+  g_autoptr (GString) new_text = g_string_new (NULL);
+  g_autoptr (JsonObject) a = json_object_new ();
+  g_autoptr (JsonObject) b = json_object_new ();
+  JsonObject *old_fields = json_object_new ();
+  JsonObject *new_fields = json_object_new ();
+  JsonArray *old_meds = json_array_new ();
+  JsonArray *new_meds = json_array_new ();
+  g_autoptr (JsonNode) changes = NULL;
+  g_auto (GStrv) expected_words = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *rebuilt = NULL;
+  JsonObject *object, *summary, *change;
+  JsonArray *ops, *fields;
+
+  /* 1000 words, every fourth replaced: 250 separate replacements. */
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_string_append_printf (old_text, "w%u ", i);
+      g_string_append_printf (new_text, i % 4 == 0 ? "x%u " : "w%u ", i);
+    }
+  /* 200 meds, each with a changed name and dose: 400 leaf changes. */
+  for (guint i = 0; i < 200; i++)
+    {
+      JsonObject *med = json_object_new ();
+      json_object_set_string_member (med, "name", "heparin");
+      json_object_set_string_member (med, "dose", "5000 units");
+      json_array_add_object_element (old_meds, med);
+      med = json_object_new ();
+      json_object_set_string_member (med, "name", "enoxaparin");
+      json_object_set_string_member (med, "dose", "40 mg");
+      json_array_add_object_element (new_meds, med);
+    }
+  json_object_set_array_member (old_fields, "meds_due", old_meds);
+  json_object_set_array_member (new_fields, "meds_due", new_meds);
+  json_object_set_object_member (old_fields, "diet", json_object_new ());
+  json_object_set_string_member (a, "situation", old_text->str);
+  json_object_set_string_member (b, "situation", new_text->str);
+  json_object_set_object_member (a, "fields", old_fields);
+  json_object_set_object_member (b, "fields", new_fields);
+
+  changes = el_diff_versions (a, b);
+  object = json_node_get_object (changes);
+  summary = json_object_get_object_member (object, "summary");
+  ops = json_object_get_array_member (json_object_get_object_member (object, "sections"), "situation");
+  fields = json_object_get_array_member (object, "fields");
+
+  g_assert_cmpuint (json_array_get_length (ops), <=, 200);
+  g_assert_cmpuint (json_array_get_length (ops), >=, 100);
+  g_assert_cmpint (json_object_get_int_member (summary, "words_inserted"), ==, 250);
+  g_assert_cmpint (json_object_get_int_member (summary, "words_deleted"), ==, 250);
+  expected_words = el_diff_split_words (new_text->str);
+  expected = g_strjoinv (" ", expected_words);
+  rebuilt = apply_stored_ops (old_text->str, ops);
+  g_assert_cmpstr (rebuilt, ==, expected);
+
+  /* Fields: one entry per changed top-level field, the whole value on both sides. */
+  g_assert_cmpint (json_object_get_int_member (summary, "fields_changed"), ==, 401);
+  g_assert_cmpuint (json_array_get_length (fields), ==, 2);
+  change = json_array_get_object_element (fields, 0);
+  g_assert_cmpstr (json_object_get_string_member (change, "path"), ==, "diet");
+  g_assert_cmpstr (json_object_get_string_member (change, "op"), ==, "removed");
+  change = json_array_get_object_element (fields, 1);
+  g_assert_cmpstr (json_object_get_string_member (change, "path"), ==, "meds_due");
+  g_assert_cmpstr (json_object_get_string_member (change, "op"), ==, "changed");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (change, "new")), ==, 200);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -839,6 +941,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/el/diff/versions/spans", test_versions_spans);
   g_test_add_func ("/el/diff/versions/wrong-types", test_versions_wrong_types);
   g_test_add_func ("/el/diff/versions/from-nothing", test_versions_from_nothing);
+  g_test_add_func ("/el/diff/versions/condensed", test_versions_condensed);
 
   return g_test_run ();
 }

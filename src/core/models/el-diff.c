@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "el-diff.h"
+#include "el-model-limits.h"
 
 #include <string.h>
 
@@ -1054,6 +1055,67 @@ op_to_json (const ElDiffOp *op)
   return object;
 }
 
+/* A stored section diff has at most %EL_MODEL_MAX_ARRAY_ITEMS ops, the decoders' array limit. A
+ * larger diff (a rewrite) is stored with runs of consecutive ops merged into one replacement each,
+ * from the first op's words to the last one's; the op counts in "summary" stay exact. */
+static JsonArray *
+ops_to_json (GPtrArray *ops, const char *old_text, const char *new_text)
+{
+  guint group = (ops->len + EL_MODEL_MAX_ARRAY_ITEMS - 1) / EL_MODEL_MAX_ARRAY_ITEMS;
+  JsonArray *array = json_array_sized_new (MIN (ops->len, EL_MODEL_MAX_ARRAY_ITEMS));
+
+  if (group <= 1)
+    {
+      for (guint i = 0; i < ops->len; i++)
+        json_array_add_object_element (array, op_to_json (ops->pdata[i]));
+      return array;
+    }
+
+  for (guint i = 0; i < ops->len; i += group)
+    {
+      const ElDiffOp *first = ops->pdata[i];
+      const ElDiffOp *last = ops->pdata[MIN (i + group, ops->len) - 1];
+      gsize old_end = last->old_offset + last->old_length;
+      gsize new_end = last->new_offset + last->new_length;
+      g_autofree char *old_part = g_strndup (old_text + first->old_offset, old_end - first->old_offset);
+      g_autofree char *new_part = g_strndup (new_text + first->new_offset, new_end - first->new_offset);
+      ElDiffOp merged = {
+        .kind = EL_DIFF_OP_REPLACE,
+        .old_index = first->old_index,
+        .old_text = old_part,
+        .new_text = new_part,
+      };
+
+      if (*old_part == '\0')
+        merged.kind = EL_DIFF_OP_INSERT;
+      else if (*new_part == '\0')
+        merged.kind = EL_DIFF_OP_DELETE;
+      json_array_add_object_element (array, op_to_json (&merged));
+    }
+  return array;
+}
+
+/* One entry per top-level field that differs (spans ignored), with the whole old and new value. */
+static void
+diff_top_level_fields (JsonObject *old_fields, JsonObject *new_fields, JsonArray *changes)
+{
+  g_autoptr (GPtrArray) names = union_of_members (old_fields, new_fields);
+
+  for (guint i = 0; i < names->len; i++)
+    {
+      const char *name = names->pdata[i];
+      JsonNode *a = json_object_get_member (old_fields, name);
+      JsonNode *b = json_object_get_member (new_fields, name);
+
+      if (a == NULL)
+        add_field_change (changes, name, "added", NULL, b);
+      else if (b == NULL)
+        add_field_change (changes, name, "removed", a, NULL);
+      else if (!nodes_equal (a, b))
+        add_field_change (changes, name, "changed", a, b);
+    }
+}
+
 /**
  * el_diff_versions:
  * @old_version: (nullable): the earlier SBAR version in its JSON form (%NULL: an empty one)
@@ -1071,8 +1133,12 @@ op_to_json (const ElDiffOp *op)
  *   `vitals.heart_rate.value`, `meds_due[2].dose`, `allergies.items[0]`. "span" members are
  *   ignored everywhere: they make no change and are left out of "old"/"new". Entries are sorted by
  *   path segment by segment (member names by byte order, array indices numerically);
+ * - both arrays stay within %EL_MODEL_MAX_ARRAY_ITEMS so the result decodes: a section with more
+ *   ops has runs of consecutive ops merged into single replacements, and more field entries are
+ *   replaced by one entry per changed top-level field with its whole old and new value;
  * - `summary`: words_inserted and words_deleted over all sections (a replacement counts both),
- *   fields_changed = the number of `fields` entries.
+ *   fields_changed = the number of leaf differences found (the length of `fields` unless it was
+ *   condensed as above). These counts are always exact.
  *
  * Returns: (transfer full): a JSON object node
  */
@@ -1089,6 +1155,7 @@ el_diff_versions (JsonObject *old_version, JsonObject *new_version)
   JsonNode *new_fields = get_member (new_version, "fields");
   JsonNode *node;
   gint64 inserted = 0, deleted = 0;
+  guint fields_changed;
 
   json_node_take_object (empty, json_object_new ());
   copy_version_number (result, "from_version", old_version);
@@ -1107,14 +1174,13 @@ el_diff_versions (JsonObject *old_version, JsonObject *new_version)
       if (ops->len == 0)
         continue;
 
-      array = json_array_sized_new (ops->len);
       for (guint i = 0; i < ops->len; i++)
         {
           const ElDiffOp *op = ops->pdata[i];
           inserted += op->new_count;
           deleted += op->old_count;
-          json_array_add_object_element (array, op_to_json (op));
         }
+      array = ops_to_json (ops, old_text, new_text);
       json_object_set_array_member (sections, section_names[s], array);
     }
 
@@ -1123,10 +1189,18 @@ el_diff_versions (JsonObject *old_version, JsonObject *new_version)
   if (new_fields == NULL || !JSON_NODE_HOLDS_OBJECT (new_fields))
     new_fields = empty;
   diff_fields (path, old_fields, new_fields, fields);
+  fields_changed = json_array_get_length (fields);
+  if (fields_changed > EL_MODEL_MAX_ARRAY_ITEMS)
+    {
+      /* Too many leaf changes to store: say instead which whole fields changed. */
+      json_array_unref (fields);
+      fields = json_array_new ();
+      diff_top_level_fields (json_node_get_object (old_fields), json_node_get_object (new_fields), fields);
+    }
 
   json_object_set_int_member (summary, "words_inserted", inserted);
   json_object_set_int_member (summary, "words_deleted", deleted);
-  json_object_set_int_member (summary, "fields_changed", json_array_get_length (fields));
+  json_object_set_int_member (summary, "fields_changed", fields_changed);
 
   json_object_set_object_member (result, "sections", sections);
   json_object_set_array_member (result, "fields", fields);

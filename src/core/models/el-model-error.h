@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib.h>
+#include <glib-object.h>
 
 G_BEGIN_DECLS
 
-#define EL_MODEL_ERROR (el_model_error_quark ())
+#define EL_MODEL_ERROR      (el_model_error_quark ())
+#define EL_TYPE_MODEL_ERROR (el_model_error_get_type ())
 
 /**
  * ElModelError:
@@ -18,6 +19,9 @@ G_BEGIN_DECLS
  *
  * Errors of the data model's decoders and rules. Messages name the member (a JSON path such as
  * `fields.vitals.heart_rate.value`) but never its value: values may be PHI.
+ *
+ * The #GEnumValue nicks of %EL_TYPE_MODEL_ERROR are `malformed`, `wrong-type`, `missing-field`,
+ * `out-of-range`, `too-long` and `invalid-transition`.
  */
 typedef enum
 {
@@ -30,5 +34,6 @@ typedef enum
 } ElModelError;
 
 GQuark el_model_error_quark (void);
+GType el_model_error_get_type (void) G_GNUC_CONST;
 
 G_END_DECLS
