@@ -1,54 +1,80 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* eclipselink-server: the cloud API the app talks to. For now it answers --version and --help;
- * the commands (serve, migrate, seed-demo, ...) arrive with the server issue. */
+/* eclipselink-server: the cloud API of EclipseLink Handoff and its administration commands. */
 #include "config.h"
 
 #include <glib.h>
 #include <locale.h>
+#include <stdio.h>
 
-static const char summary[] =
-    "The cloud API of EclipseLink Handoff: authentication, unit census, handoffs, recordings,\n"
-    "SBAR versions and the change feed, on SQLite.";
+#include "el-commands.h"
+
+static const ElCommand commands[] = {
+  { NULL, NULL, NULL },
+};
+
+int
+el_command_fail (int status, const char *format, ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_printerr ("eclipselink-server: %s\n", message);
+  return status;
+}
+
+static void
+print_help (FILE *out)
+{
+  fprintf (out, "Usage:\n"
+                "  eclipselink-server COMMAND [OPTION…]\n"
+                "\n"
+                "The cloud API of EclipseLink Handoff: authentication, unit census, handoffs, recordings,\n"
+                "SBAR versions and the change feed, on SQLite.\n"
+                "\n"
+                "Commands:\n");
+  for (const ElCommand *c = commands; c->name != NULL; c++)
+    fprintf (out, "  %-14s %s\n", c->name, c->summary);
+  fprintf (out, "\n"
+                "Options:\n"
+                "  -h, --help     Show this help\n"
+                "  -v, --version  Print the version and exit\n"
+                "\n"
+                "Run 'eclipselink-server COMMAND --help' for a command's options. Configuration comes from\n"
+                "the environment (PORT, DATABASE_URL, JWT_SECRET, ENCRYPTION_KEY, ...): see .env.example.\n");
+}
 
 int
 main (int argc, char *argv[])
 {
-  g_autoptr (GOptionContext) context = NULL;
-  g_autoptr (GError) error = NULL;
-  gboolean version = FALSE;
-  GOptionEntry entries[] = {
-    { "version", 'v', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL }, { NULL }
-  };
-
   setlocale (LC_ALL, "");
 
-  context = g_option_context_new ("COMMAND");
-  g_option_context_set_summary (context, summary);
-  g_option_context_add_main_entries (context, entries, NULL);
-
-  if (!g_option_context_parse (context, &argc, &argv, &error))
+  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
     {
-      g_printerr ("eclipselink-server: %s\n", error->message);
-      g_printerr ("Try 'eclipselink-server --help'.\n");
-      return 2;
+      print_help (argc < 2 ? stderr : stdout);
+      return argc < 2 ? EL_EXIT_USAGE : EL_EXIT_OK;
     }
 
-  if (version)
+  if (g_str_equal (argv[1], "--version") || g_str_equal (argv[1], "-v"))
     {
       g_print ("eclipselink-server %s\n", PACKAGE_VERSION);
-      return 0;
+      return EL_EXIT_OK;
     }
 
-  if (argc > 1)
+  if (argv[1][0] == '-')
     {
-      g_printerr ("eclipselink-server: unknown command '%s'\n", argv[1]);
+      g_printerr ("eclipselink-server: unknown option %s\n", argv[1]);
       g_printerr ("Try 'eclipselink-server --help'.\n");
-      return 2;
+      return EL_EXIT_USAGE;
     }
 
-  {
-    g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
-    g_print ("%s", help);
-  }
-  return 0;
+  for (const ElCommand *c = commands; c->name != NULL; c++)
+    if (g_str_equal (argv[1], c->name))
+      return c->run (argc - 1, argv + 1);
+
+  g_printerr ("eclipselink-server: unknown command '%s'\n", argv[1]);
+  g_printerr ("Try 'eclipselink-server --help'.\n");
+  return EL_EXIT_USAGE;
 }
