@@ -140,6 +140,41 @@ test_missing_secrets (void)
   g_assert_nonnull (strstr (error->message, "ENCRYPTION_KEY"));
 }
 
+/* EL_SERVER_CONFIG_KEY: ENCRYPTION_KEY required and checked, JWT_SECRET neither. */
+static void
+test_key_only (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ElServerConfig) config = load (EL_SERVER_CONFIG_KEY, &error, "ENCRYPTION_KEY=" KEY, NULL);
+  g_autoptr (ElServerConfig) missing = NULL;
+  g_autoptr (ElServerConfig) invalid = NULL;
+  g_autoptr (ElServerConfig) plain = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (config->has_encryption_key);
+  for (guint i = 0; i < EL_SERVER_KEY_BYTES; i++)
+    g_assert_cmpuint (config->encryption_key[i], ==, i);
+  g_assert_null (config->jwt_secret);
+  g_assert_false (config->generated_secrets);
+
+  missing = load (EL_SERVER_CONFIG_KEY, &error, "JWT_SECRET=" SECRET, NULL);
+  g_assert_null (missing);
+  g_assert_error (error, EL_SERVER_CONFIG_ERROR, EL_SERVER_CONFIG_ERROR_MISSING);
+  g_assert_nonnull (strstr (error->message, "ENCRYPTION_KEY"));
+  g_clear_error (&error);
+
+  invalid = load (EL_SERVER_CONFIG_KEY, &error, "ENCRYPTION_KEY=AAEC", NULL);
+  g_assert_null (invalid);
+  g_assert_error (error, EL_SERVER_CONFIG_ERROR, EL_SERVER_CONFIG_ERROR_INVALID);
+  g_assert_true (g_str_has_prefix (error->message, "ENCRYPTION_KEY"));
+  g_clear_error (&error);
+
+  /* Without the flag the key is not even read. */
+  plain = load (EL_SERVER_CONFIG_DATABASE, &error, "ENCRYPTION_KEY=AAEC", NULL);
+  g_assert_no_error (error);
+  g_assert_false (plain->has_encryption_key);
+}
+
 /* serve --dev makes throwaway secrets, different every time, and says so through the flag. */
 static void
 test_dev (void)
@@ -193,6 +228,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/el/server/config/invalid", test_invalid);
   g_test_add_func ("/el/server/config/missing-secrets", test_missing_secrets);
   g_test_add_func ("/el/server/config/dev", test_dev);
+  g_test_add_func ("/el/server/config/key-only", test_key_only);
   g_test_add_func ("/el/server/config/durations", test_durations);
 
   return g_test_run ();

@@ -133,33 +133,10 @@ set_str (char **field, const char *value)
 }
 
 static gboolean
-read_secrets (ElServerConfig *self, const char *const *envp, ElServerConfigFlags flags, GError **error)
+read_key (ElServerConfig *self, const char *const *envp, ElServerConfigFlags flags, GError **error)
 {
-  const char *secret = g_environ_getenv ((char **) envp, "JWT_SECRET");
   const char *key = g_environ_getenv ((char **) envp, "ENCRYPTION_KEY");
   gboolean dev = (flags & EL_SERVER_CONFIG_DEV) != 0;
-
-  if (secret != NULL && *secret != '\0')
-    {
-      if (strlen (secret) < EL_SERVER_JWT_SECRET_MIN_BYTES)
-        return invalid (error, "JWT_SECRET", "must be at least 32 bytes long (try: openssl rand -base64 48)");
-      self->jwt_secret_len = strlen (secret);
-      self->jwt_secret = g_memdup2 (secret, self->jwt_secret_len);
-    }
-  else if (dev)
-    {
-      self->jwt_secret_len = 48;
-      self->jwt_secret = g_malloc (self->jwt_secret_len);
-      if (RAND_bytes (self->jwt_secret, (int) self->jwt_secret_len) != 1)
-        return invalid (error, "JWT_SECRET", "could not generate a throwaway secret");
-      self->generated_secrets = TRUE;
-    }
-  else
-    {
-      g_set_error (error, EL_SERVER_CONFIG_ERROR, EL_SERVER_CONFIG_ERROR_MISSING,
-                   "JWT_SECRET is not set (at least 32 bytes; `serve --dev` generates a throwaway one)");
-      return FALSE;
-    }
 
   if (key != NULL && *key != '\0')
     {
@@ -197,6 +174,37 @@ read_secrets (ElServerConfig *self, const char *const *envp, ElServerConfigFlags
     }
 
   return TRUE;
+}
+
+static gboolean
+read_secrets (ElServerConfig *self, const char *const *envp, ElServerConfigFlags flags, GError **error)
+{
+  const char *secret = g_environ_getenv ((char **) envp, "JWT_SECRET");
+  gboolean dev = (flags & EL_SERVER_CONFIG_DEV) != 0;
+
+  if (secret != NULL && *secret != '\0')
+    {
+      if (strlen (secret) < EL_SERVER_JWT_SECRET_MIN_BYTES)
+        return invalid (error, "JWT_SECRET", "must be at least 32 bytes long (try: openssl rand -base64 48)");
+      self->jwt_secret_len = strlen (secret);
+      self->jwt_secret = g_memdup2 (secret, self->jwt_secret_len);
+    }
+  else if (dev)
+    {
+      self->jwt_secret_len = 48;
+      self->jwt_secret = g_malloc (self->jwt_secret_len);
+      if (RAND_bytes (self->jwt_secret, (int) self->jwt_secret_len) != 1)
+        return invalid (error, "JWT_SECRET", "could not generate a throwaway secret");
+      self->generated_secrets = TRUE;
+    }
+  else
+    {
+      g_set_error (error, EL_SERVER_CONFIG_ERROR, EL_SERVER_CONFIG_ERROR_MISSING,
+                   "JWT_SECRET is not set (at least 32 bytes; `serve --dev` generates a throwaway one)");
+      return FALSE;
+    }
+
+  return read_key (self, envp, flags, error);
 }
 
 /**
@@ -264,6 +272,9 @@ el_server_config_new_from_environ (const char *const *envp, ElServerConfigFlags 
     set_str (&self->app_version, value);
 
   if ((flags & EL_SERVER_CONFIG_SECRETS) != 0 && !read_secrets (self, envp, flags, error))
+    return NULL;
+  if ((flags & (EL_SERVER_CONFIG_SECRETS | EL_SERVER_CONFIG_KEY)) == EL_SERVER_CONFIG_KEY &&
+      !read_key (self, envp, flags, error))
     return NULL;
 
   return g_steal_pointer (&self);

@@ -18,6 +18,7 @@ typedef enum
   EL_SERVER_CONFIG_DATABASE = 0,     /* only DATABASE_URL and the plain settings */
   EL_SERVER_CONFIG_SECRETS = 1 << 0, /* also JWT_SECRET and ENCRYPTION_KEY (serve, seed-demo) */
   EL_SERVER_CONFIG_DEV = 1 << 1,     /* serve --dev: generate throwaway secrets when unset */
+  EL_SERVER_CONFIG_KEY = 1 << 2,     /* ENCRYPTION_KEY only, no JWT_SECRET (check, restore) */
 } ElServerConfigFlags;
 
 #define EL_SERVER_JWT_SECRET_MIN_BYTES 32

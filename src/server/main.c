@@ -6,9 +6,17 @@
 #include <locale.h>
 #include <stdio.h>
 
+#include "el-cmd-db.h"
+#include "el-cmd-users.h"
 #include "el-commands.h"
 
 static const ElCommand commands[] = {
+  { "migrate", "Create or upgrade the database at DATABASE_URL", el_cmd_migrate },
+  { "check", "Check integrity, foreign keys, the audit chain (and sealed values)", el_cmd_check },
+  { "backup", "Copy the database to FILE (safe while serving), then check the copy", el_cmd_backup },
+  { "restore", "Replace the database with a checked backup FILE (server stopped)", el_cmd_restore },
+  { "create-unit", "Create a nursing unit: CODE --name NAME [--floor F] [--beds N]", el_cmd_create_unit },
+  { "create-user", "Create an account: EMAIL --name NAME --role ROLE [--unit CODE]", el_cmd_create_user },
   { NULL, NULL, NULL },
 };
 
