@@ -7,10 +7,12 @@
 #include <stdio.h>
 
 #include "el-cmd-db.h"
+#include "el-cmd-serve.h"
 #include "el-cmd-users.h"
 #include "el-commands.h"
 
 static const ElCommand commands[] = {
+  { "serve", "Serve the API until SIGTERM; prints `listening on http://HOST:PORT/`", el_cmd_serve },
   { "migrate", "Create or upgrade the database at DATABASE_URL", el_cmd_migrate },
   { "check", "Check integrity, foreign keys, the audit chain (and sealed values)", el_cmd_check },
   { "backup", "Copy the database to FILE (safe while serving), then check the copy", el_cmd_backup },
