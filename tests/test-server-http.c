@@ -993,7 +993,7 @@ test_logs (void)
     g_autoptr (Response) a = http (session, "GET", item_url, h, NULL, NULL);
     g_autoptr (Response) b = http (session, "POST", echo, NULL, "application/json", phi);
     g_autoptr (Response) c =
-        http_get (session, server, "/api/v1/handoffs/0e1d2c3b-4a59-4687-9a0b-1c2d3e4f5a6b");
+        http_get (session, server, "/api/v1/no-such-route/0e1d2c3b-4a59-4687-9a0b-1c2d3e4f5a6b");
     const char *h2[] = { "Authorization", "Bearer test." TEST_USER_ID ".charge_nurse", NULL };
     g_autoptr (Response) d = http (session, "GET", whoami, h2, NULL, NULL);
 

@@ -7,10 +7,12 @@
 #include <signal.h>
 #include <stdio.h>
 
+#include "el-api.h"
 #include "el-cmd-serve.h"
 #include "el-commands.h"
 #include "el-db.h"
 #include "el-http-server.h"
+#include "el-idempotency.h"
 #include "el-log.h"
 #include "el-server-config.h"
 #include "el-vault.h"
@@ -248,6 +250,7 @@ el_cmd_serve (int argc, char **argv)
   g_autoptr (ElDbLock) lock = NULL;
   g_autoptr (ElDb) db = NULL;
   g_autoptr (ElHttpServer) server = NULL;
+  g_autoptr (ElServerContext) api = NULL;
   g_autoptr (GMainLoop) loop = NULL;
   g_autofree char *url = NULL;
   DatabaseCheck *database_check;
@@ -323,6 +326,14 @@ el_cmd_serve (int argc, char **argv)
 
   el_http_server_add_system_routes (server);
   /* The API endpoints (/api/v1/...) are added here, with the database and the configuration. */
+  api = el_server_context_new (config, db, server);
+  el_api_auth_register (api);
+  el_api_census_register (api);
+  el_idempotency_add_test_route (api);
+  el_api_handoffs_register (api);
+  el_api_sbar_register (api);
+  el_api_changes_register (api);
+  el_api_recordings_register (api);
   if (!setup_test_routes (server, &status))
     return status;
 

@@ -8,6 +8,7 @@
 
 #include "el-cmd-db.h"
 #include "el-cmd-serve.h"
+#include "el-cmd-seed.h"
 #include "el-cmd-users.h"
 #include "el-commands.h"
 
@@ -19,6 +20,8 @@ static const ElCommand commands[] = {
   { "restore", "Replace the database with a checked backup FILE (server stopped)", el_cmd_restore },
   { "create-unit", "Create a nursing unit: CODE --name NAME [--floor F] [--beds N]", el_cmd_create_unit },
   { "create-user", "Create an account: EMAIL --name NAME --role ROLE [--unit CODE]", el_cmd_create_user },
+  { "seed-demo", "Fill an empty database with the demo hospital (or a bigger one: --scale N)",
+    el_cmd_seed_demo },
   { NULL, NULL, NULL },
 };
 

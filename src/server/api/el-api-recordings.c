@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * POST /api/v1/handoffs/{handoff_id}/recordings (streamed audio upload) and
+ * GET /api/v1/recordings/{recording_id}.
+ *
+ * The upload never sits in memory: each chunk goes to an ElAudioWriter (encrypted to STORAGE_DIR
+ * as it arrives, SHA-256 checked against Content-Digest, size and duration limits: 413). Once the
+ * body is complete, one transaction inserts the recording (queued, the handoff moves to
+ * processing), its change-feed row and audit event, the transcription job and the idempotency
+ * record. Until the speech steps exist the job stays queued, and so does the recording.
+ */
+#include "config.h"
+
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "el-api.h"
+#include "el-audio-error.h"
+#include "el-audio-probe.h"
+#include "el-audio-store.h"
+#include "el-idempotency.h"
+#include "el-jobs.h"
+#include "el-model-types.h"
+#include "el-repo.h"
+
+typedef struct
+{
+  ElServerContext *ctx;
+  ElAudioStore *store; /* NULL when STORAGE_DIR is unusable: uploads answer 503 */
+} Recordings;
+
+typedef struct
+{
+  ElServerContext *ctx;
+  ElAudioWriter *writer;
+  char *recording_id;
+  char *handoff_id;
+  char *content_type;
+  gboolean claimed;
+  gboolean done;
+} Upload;
+
+static void
+recordings_free (Recordings *self)
+{
+  g_clear_object (&self->store);
+  g_free (self);
+}
+
+static void
+upload_free (Upload *upload)
+{
+  /* Freeing an unfinished writer removes its temporary file. A claim left in_progress by a client
+   * that went away mid-body expires after EL_IDEMPOTENCY_LEASE_SECONDS. */
+  g_clear_pointer (&upload->writer, el_audio_writer_free);
+  g_free (upload->recording_id);
+  g_free (upload->handoff_id);
+  g_free (upload->content_type);
+  g_free (upload);
+}
+
+static void
+respond_audio_error (ElHttpRequest *req, const GError *error)
+{
+  switch (el_audio_error_http_status (error))
+    {
+      case SOUP_STATUS_BAD_REQUEST:
+        el_http_request_respond_problem (req, EL_HTTP_PROBLEM_INVALID_REQUEST, error->message);
+        break;
+      case SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE:
+        el_http_request_respond_problem (req, EL_HTTP_PROBLEM_PAYLOAD_TOO_LARGE, error->message);
+        break;
+      case SOUP_STATUS_UNSUPPORTED_MEDIA_TYPE:
+        el_http_request_respond_problem (req, EL_HTTP_PROBLEM_UNSUPPORTED_MEDIA_TYPE, error->message);
+        break;
+      case SOUP_STATUS_CONFLICT:
+        el_http_request_respond_problem (req, EL_HTTP_PROBLEM_CONFLICT,
+                                         "this recording was already uploaded");
+        break;
+      default:
+        el_api_respond_internal_error (req, "audio store", error);
+        break;
+    }
+}
+
+/* Drops the idempotency claim (a retry runs again) and answers an audio error. */
+static void
+upload_fail (ElHttpRequest *req, Upload *upload, const GError *error)
+{
+  g_clear_pointer (&upload->writer, el_audio_writer_free);
+  if (upload->claimed && !upload->done)
+    {
+      upload->done = TRUE;
+      el_idempotency_abort (upload->ctx, req);
+    }
+  respond_audio_error (req, error);
+}
+
+static char *
+media_type (const char *header)
+{
+  g_autofree char *type = NULL;
+
+  if (header == NULL)
+    return NULL;
+  type = g_strndup (header, strcspn (header, ";"));
+  return g_ascii_strdown (g_strstrip (type), -1);
+}
+
+static void
+upload_begin (ElHttpRequest *req, gpointer user_data)
+{
+  Recordings *self = user_data;
+  ElServerContext *ctx = self->ctx;
+  g_autoptr (ElHandoff) handoff = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *type = media_type (el_http_request_get_header (req, "Content-Type"));
+  const char *digest_header = el_http_request_get_header (req, "Content-Digest");
+  const char *recording_id = el_http_request_get_query (req, "recording_id");
+  guint8 digest[EL_SHA256_BYTES];
+  Upload *upload;
+
+  handoff = el_api_load_handoff (ctx, req);
+  if (handoff == NULL)
+    return;
+  if (type == NULL || (!g_str_equal (type, "audio/ogg") && !g_str_equal (type, "audio/wav")))
+    {
+      el_http_request_respond_problem (req, EL_HTTP_PROBLEM_UNSUPPORTED_MEDIA_TYPE,
+                                       "send the audio as audio/ogg or audio/wav");
+      return;
+    }
+  if (el_http_request_get_header (req, "Idempotency-Key") == NULL)
+    {
+      el_http_request_respond_problem (req, EL_HTTP_PROBLEM_INVALID_REQUEST, "Idempotency-Key is required");
+      return;
+    }
+  if (digest_header == NULL)
+    {
+      el_http_request_respond_problem (req, EL_HTTP_PROBLEM_INVALID_REQUEST,
+                                       "Content-Digest (sha-256) is required");
+      return;
+    }
+  if (!el_content_digest_parse_sha256 (digest_header, digest, &error))
+    {
+      el_http_request_respond_problem (req, EL_HTTP_PROBLEM_INVALID_REQUEST,
+                                       "Content-Digest must hold sha-256=:<base64>:");
+      return;
+    }
+  if (recording_id != NULL && !el_uuid_is_valid (recording_id))
+    {
+      el_http_request_respond_problem (req, EL_HTTP_PROBLEM_INVALID_REQUEST, "recording_id is not a UUID");
+      return;
+    }
+  if (el_handoff_status_is_final (el_handoff_get_status (handoff)))
+    {
+      el_http_request_respond_problem (req, EL_HTTP_PROBLEM_LOCKED,
+                                       "the handoff is acknowledged or cancelled");
+      return;
+    }
+  if (self->store == NULL)
+    {
+      el_http_request_respond_problem (req, EL_HTTP_PROBLEM_SERVICE_UNAVAILABLE,
+                                       "the audio storage is unavailable");
+      return;
+    }
+
+  upload = g_new0 (Upload, 1);
+  upload->ctx = ctx;
+  upload->recording_id = recording_id != NULL ? g_ascii_strdown (recording_id, -1) : g_uuid_string_random ();
+  upload->handoff_id = g_strdup (el_handoff_get_id (handoff));
+  upload->content_type = g_steal_pointer (&type);
+  el_http_request_set_data (req, upload, (GDestroyNotify) upload_free);
+
+  if (!el_api_idempotency_begin (ctx, req, TRUE, &upload->claimed))
+    return;
+  upload->writer = el_audio_store_begin (self->store, upload->recording_id, upload->content_type, digest,
+                                         EL_AUDIO_MAX_BYTES, EL_AUDIO_MAX_DURATION_MS, &error);
+  if (upload->writer == NULL)
+    upload_fail (req, upload, error);
+}
+
+static gboolean
+upload_chunk (ElHttpRequest *req, GBytes *chunk, gpointer user_data)
+{
+  Upload *upload = el_http_request_get_data (req);
+  g_autoptr (GError) error = NULL;
+  gsize len = 0;
+  const void *data = g_bytes_get_data (chunk, &len);
+
+  if (upload == NULL || upload->writer == NULL)
+    return FALSE;
+  if (!el_audio_writer_write (upload->writer, data, len, &error))
+    {
+      upload_fail (req, upload, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+upload_done (ElHttpRequest *req, gpointer user_data)
+{
+  Recordings *self = user_data;
+  ElServerContext *ctx = self->ctx;
+  const ElHttpUser *user = el_http_request_get_user (req);
+  Upload *upload = el_http_request_get_data (req);
+  g_auto (ElAudioInfo) info = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ElRecording) request = NULL;
+  g_autoptr (ElRecording) recording = NULL;
+  g_autoptr (ElDbTransaction) txn = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autofree char *location = NULL;
+  ElAudioMimeType mime;
+  gboolean existed = FALSE;
+
+  if (el_http_request_has_responded (req) || upload == NULL || upload->writer == NULL)
+    return;
+  if (!el_audio_writer_finish (upload->writer, &info, &error))
+    {
+      upload_fail (req, upload, error);
+      return;
+    }
+  g_clear_pointer (&upload->writer, el_audio_writer_free);
+
+  request = el_recording_new ();
+  el_recording_set_id (request, upload->recording_id);
+  el_recording_set_handoff_id (request, upload->handoff_id);
+  if (el_audio_mime_type_from_string (info.mime_type, &mime))
+    el_recording_set_mime_type (request, mime);
+  el_recording_set_duration_ms (request, info.duration_ms);
+  el_recording_set_size_bytes (request, info.size_bytes);
+  el_recording_set_sha256 (request, info.sha256);
+
+  txn = el_db_transaction_begin (ctx->db, &error);
+  if (txn != NULL)
+    recording =
+        el_repo_recording_create (ctx->db, request, info.storage_path, user->id, &existed, NULL, &error);
+  if (recording != NULL && el_jobs_enqueue (ctx->db, "transcribe", upload->recording_id, &error) <= 0)
+    g_clear_object (&recording);
+  if (recording == NULL)
+    {
+      g_autoptr (GError) delete_error = NULL;
+
+      g_clear_pointer (&txn, el_db_transaction_free);
+      el_audio_store_delete (self->store, info.storage_path, &delete_error);
+      upload->done = TRUE;
+      el_api_fail (ctx, req, upload->claimed, &txn, error, NULL);
+      return;
+    }
+  upload->done = TRUE;
+  location = g_strdup_printf ("/api/v1/recordings/%s", upload->recording_id);
+  node = el_recording_to_json (recording);
+  el_api_finish_json (ctx, req, upload->claimed, &txn, SOUP_STATUS_ACCEPTED, node, NULL, location);
+}
+
+static void
+get_recording (ElHttpRequest *req, gpointer user_data)
+{
+  Recordings *self = user_data;
+  const char *id = el_http_request_get_param (req, "recording_id");
+  g_autoptr (ElRecording) recording = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *unit_id = NULL;
+  g_autoptr (JsonNode) node = NULL;
+
+  if (id == NULL || !el_uuid_is_valid (id))
+    {
+      el_http_request_respond_problem (req, EL_HTTP_PROBLEM_INVALID_REQUEST, "recording_id is not a UUID");
+      return;
+    }
+  recording = el_repo_recording_get (self->ctx->db, id, &unit_id, NULL, &error);
+  if (recording == NULL)
+    {
+      el_api_respond_repo_error (req, error, NULL);
+      return;
+    }
+  if (!el_api_user_can_see_unit (self->ctx, req, unit_id))
+    {
+      el_http_request_respond_problem (req, EL_HTTP_PROBLEM_NOT_FOUND, "no such resource");
+      return;
+    }
+  node = el_recording_to_json (recording);
+  el_http_request_respond_json (req, SOUP_STATUS_OK, node);
+}
+
+void
+el_api_recordings_register (ElServerContext *ctx)
+{
+  Recordings *self = g_new0 (Recordings, 1);
+  g_autoptr (ElVault) vault = NULL;
+  g_autoptr (GError) error = NULL;
+  ElHttpRoute *route;
+
+  self->ctx = ctx;
+  if (ctx->config->has_encryption_key)
+    {
+      vault = el_vault_new (ctx->config->encryption_key);
+      self->store = el_audio_store_new (ctx->config->storage_dir, vault, &error);
+    }
+  route = el_http_server_add_route (ctx->server, "POST", "/api/v1/handoffs/{handoff_id}/recordings",
+                                    EL_HTTP_ROUTE_AUTH | EL_HTTP_ROUTE_PHI | EL_HTTP_ROUTE_STREAMING,
+                                    upload_done, self, (GDestroyNotify) recordings_free);
+  el_http_route_set_max_body (route, EL_AUDIO_MAX_BYTES);
+  el_http_route_set_body_stream (route, upload_begin, upload_chunk);
+  el_http_server_add_route (ctx->server, "GET", "/api/v1/recordings/{recording_id}",
+                            EL_HTTP_ROUTE_AUTH | EL_HTTP_ROUTE_PHI, get_recording, self, NULL);
+}
