@@ -81,6 +81,33 @@ check_database (char **detail, gpointer user_data)
 }
 
 /* ------------------------------------------------------------------------------------------------
+ * Idempotency keys: those older than the retention are purged at start and then every hour.
+ */
+
+#define PURGE_INTERVAL_S 3600
+
+static gboolean
+purge_idempotency_keys_cb (gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 n = el_db_purge_idempotency_keys (user_data, NULL, &error);
+
+  if (n < 0)
+    el_log_message (EL_LOG_ERROR, "idempotency_purge_failed", error->message);
+  else
+    {
+      GString *line = el_log_line_new (EL_LOG_INFO, "idempotency_purged");
+
+      if (line != NULL)
+        {
+          el_log_line_add_int (line, "deleted", n);
+          el_log_line_write (line);
+        }
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* ------------------------------------------------------------------------------------------------
  * Shutdown.
  */
 
@@ -256,7 +283,7 @@ el_cmd_serve (int argc, char **argv)
   DatabaseCheck *database_check;
   Serve serve = { NULL, NULL, 0, FALSE };
   ElHealth *health;
-  guint sigterm_id, sigint_id;
+  guint sigterm_id, sigint_id, purge_id;
   int status = EL_EXIT_OK;
 
   g_option_context_set_summary (context,
@@ -323,6 +350,14 @@ el_cmd_serve (int argc, char **argv)
   el_health_set_check (health, "storage", TRUE, el_health_check_writable_dir, g_strdup (config->storage_dir),
                        g_free);
   el_health_set_check (health, "speech", FALSE, el_health_check_speech_not_installed, NULL, NULL);
+  /* registered now, observed once the speech engine ships (recorder-and-speech issue) */
+  el_metrics_add_histogram (el_http_server_get_metrics (server), "el_transcription_duration_seconds",
+                            "Time to transcribe a recording. Stays empty until the speech engine ships.",
+                            NULL, el_metrics_latency_buckets, EL_METRICS_N_LATENCY_BUCKETS);
+  el_metrics_add_histogram (
+      el_http_server_get_metrics (server), "el_extraction_duration_seconds",
+      "Time to extract SBAR from a transcript. Stays empty until the speech engine ships.", NULL,
+      el_metrics_latency_buckets, EL_METRICS_N_LATENCY_BUCKETS);
 
   el_http_server_add_system_routes (server);
   /* The API endpoints (/api/v1/...) are added here, with the database and the configuration. */
@@ -341,6 +376,9 @@ el_cmd_serve (int argc, char **argv)
 
   if (!el_http_server_listen (server, config->host, config->port, &error))
     return el_command_fail (EL_EXIT_FAILURE, "%s", error->message);
+
+  purge_idempotency_keys_cb (db);
+  purge_id = g_timeout_add_seconds (PURGE_INTERVAL_S, purge_idempotency_keys_cb, db);
 
   loop = g_main_loop_new (NULL, FALSE);
   serve.loop = loop;
@@ -369,6 +407,7 @@ el_cmd_serve (int argc, char **argv)
 
   g_source_remove (sigterm_id);
   g_source_remove (sigint_id);
+  g_source_remove (purge_id);
   g_clear_handle_id (&serve.drain_timeout_id, g_source_remove);
   g_signal_handlers_disconnect_by_data (server, &serve);
   el_http_server_run_shutdown_hooks (server);

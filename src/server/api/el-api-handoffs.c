@@ -178,6 +178,24 @@ el_api_fail (ElServerContext *ctx,
   el_api_respond_repo_error (req, error, latest);
 }
 
+#ifdef EL_FAULT_INJECTION
+#include <signal.h>
+
+/* -Dfault_injection=true only: EL_FAULT=kill-after-commit:ROUTE dies here, the effect and its
+ * stored response committed and no reply sent (the idempotency crash tests). */
+static void
+fault_after_commit (ElHttpRequest *req)
+{
+  const char *fault = g_getenv ("EL_FAULT");
+
+  if (fault != NULL && g_str_has_prefix (fault, "kill-after-commit:") &&
+      g_strcmp0 (fault + strlen ("kill-after-commit:"), el_http_request_get_route (req)) == 0)
+    raise (SIGKILL);
+}
+#else
+#define fault_after_commit(req) ((void) 0)
+#endif
+
 /**
  * el_api_finish_json:
  * @ctx: the server context
@@ -190,8 +208,11 @@ el_api_fail (ElServerContext *ctx,
  * @location: (nullable): the Location header
  *
  * Stores the response for the Idempotency-Key in the effect's transaction, commits, answers.
+ *
+ * Returns: %TRUE when the effect was committed (and answered), %FALSE when it was rolled back (a
+ *   500 answered)
  */
-void
+gboolean
 el_api_finish_json (ElServerContext *ctx,
                     ElHttpRequest *req,
                     gboolean claimed,
@@ -228,14 +249,17 @@ el_api_finish_json (ElServerContext *ctx,
       if (claimed)
         el_idempotency_abort (ctx, req);
       el_api_respond_internal_error (req, "commit", error);
-      return;
+      return FALSE;
     }
   g_clear_pointer (txn, el_db_transaction_free);
+  if (claimed)
+    fault_after_commit (req);
   if (quoted != NULL)
     el_http_request_set_header (req, "ETag", quoted);
   if (location != NULL)
     el_http_request_set_header (req, "Location", location);
   el_http_request_respond_bytes (req, status, "application/json", body);
+  return TRUE;
 }
 
 /**
@@ -568,6 +592,14 @@ list_handoffs (ElHttpRequest *req, gpointer user_data)
   el_http_request_respond_json (req, SOUP_STATUS_OK, node);
 }
 
+/* el_handoffs_created_total{unit}: the unit's id (units are few and fixed; names may be renamed). */
+static ElMetric *
+handoffs_created_metric (ElServerContext *ctx)
+{
+  return el_metrics_add_counter (ctx->metrics, "el_handoffs_created_total", "Handoffs created, by unit id.",
+                                 (const char *[]){ "unit", NULL });
+}
+
 static void
 create_handoff (ElHttpRequest *req, gpointer user_data)
 {
@@ -629,8 +661,11 @@ create_handoff (ElHttpRequest *req, gpointer user_data)
     }
   location = g_strdup_printf ("/api/v1/handoffs/%s", el_handoff_get_id (handoff));
   node = el_handoff_to_json (handoff);
-  el_api_finish_json (ctx, req, claimed, &txn, existed ? SOUP_STATUS_OK : SOUP_STATUS_CREATED, node,
-                      el_handoff_get_etag (handoff), location);
+  if (el_api_finish_json (ctx, req, claimed, &txn, existed ? SOUP_STATUS_OK : SOUP_STATUS_CREATED, node,
+                          el_handoff_get_etag (handoff), location) &&
+      !existed)
+    el_metric_inc (handoffs_created_metric (ctx), (const char *[]){ el_handoff_get_unit_id (handoff), NULL },
+                   1);
 }
 
 static void
@@ -917,4 +952,9 @@ el_api_handoffs_register (ElServerContext *ctx)
                             flags | EL_HTTP_ROUTE_JSON, sign_handoff, ctx, NULL);
   el_http_server_add_route (ctx->server, "POST", "/api/v1/handoffs/{handoff_id}/acknowledge",
                             flags | EL_HTTP_ROUTE_JSON, acknowledge_handoff, ctx, NULL);
+  handoffs_created_metric (ctx);
+#ifdef EL_FAULT_INJECTION
+  if (g_getenv ("EL_FAULT") != NULL)
+    el_log_message (EL_LOG_WARN, "fault_injection", "EL_FAULT is armed: never in production");
+#endif
 }

@@ -120,6 +120,39 @@ get_version (ElHttpRequest *req, gpointer user_data)
   respond_version (req, version);
 }
 
+/* el_sbar_versions_created_total{source} and el_sbar_completeness_score (no labels: the score of
+ * each new version). */
+static const double completeness_buckets[] = { 0, 25, 50, 75, 90, 100 };
+
+static ElMetric *
+versions_created_metric (ElServerContext *ctx)
+{
+  return el_metrics_add_counter (ctx->metrics, "el_sbar_versions_created_total",
+                                 "SBAR versions created, by source.", (const char *[]){ "source", NULL });
+}
+
+static ElMetric *
+completeness_metric (ElServerContext *ctx)
+{
+  return el_metrics_add_histogram (ctx->metrics, "el_sbar_completeness_score",
+                                   "Completeness score (0 to 100) of each new SBAR version.", NULL,
+                                   completeness_buckets, G_N_ELEMENTS (completeness_buckets));
+}
+
+static void
+count_version (ElServerContext *ctx, ElSbarVersion *version)
+{
+  JsonNode *completeness = el_sbar_version_get_completeness_json (version);
+
+  el_metric_inc (versions_created_metric (ctx),
+                 (const char *[]){ el_sbar_source_to_string (el_sbar_version_get_source (version)), NULL },
+                 1);
+  if (completeness != NULL && JSON_NODE_HOLDS_OBJECT (completeness) &&
+      json_object_has_member (json_node_get_object (completeness), "score"))
+    el_metric_observe (completeness_metric (ctx), NULL,
+                       json_object_get_double_member (json_node_get_object (completeness), "score"));
+}
+
 static void
 create_version (ElHttpRequest *req, gpointer user_data)
 {
@@ -170,8 +203,9 @@ create_version (ElHttpRequest *req, gpointer user_data)
   location = g_strdup_printf ("/api/v1/handoffs/%s/sbar/versions/%d", el_handoff_get_id (handoff),
                               el_sbar_version_get_version (version));
   node = el_sbar_version_to_json (version);
-  el_api_finish_json (ctx, req, claimed, &txn, SOUP_STATUS_CREATED, node,
-                      updated != NULL ? el_handoff_get_etag (updated) : NULL, location);
+  if (el_api_finish_json (ctx, req, claimed, &txn, SOUP_STATUS_CREATED, node,
+                          updated != NULL ? el_handoff_get_etag (updated) : NULL, location))
+    count_version (ctx, version);
 }
 
 void
@@ -187,4 +221,6 @@ el_api_sbar_register (ElServerContext *ctx)
                             flags | EL_HTTP_ROUTE_JSON, create_version, ctx, NULL);
   el_http_server_add_route (ctx->server, "GET", "/api/v1/handoffs/{handoff_id}/sbar/versions/{version}",
                             flags, get_version, ctx, NULL);
+  versions_created_metric (ctx);
+  completeness_metric (ctx);
 }

@@ -36,14 +36,14 @@ void el_api_fail (ElServerContext *ctx,
                   ElDbTransaction **txn,
                   const GError *error,
                   ElSbarVersion *latest);
-void el_api_finish_json (ElServerContext *ctx,
-                         ElHttpRequest *req,
-                         gboolean claimed,
-                         ElDbTransaction **txn,
-                         guint status,
-                         JsonNode *node,
-                         const char *etag,
-                         const char *location);
+gboolean el_api_finish_json (ElServerContext *ctx,
+                             ElHttpRequest *req,
+                             gboolean claimed,
+                             ElDbTransaction **txn,
+                             guint status,
+                             JsonNode *node,
+                             const char *etag,
+                             const char *location);
 
 /* el-api-auth.c: shared by the endpoints. */
 void el_api_respond_internal_error (ElHttpRequest *request, const char *what, const GError *error);

@@ -172,6 +172,7 @@ el_health_run (ElHealth *self, gboolean serving, gboolean *healthy)
 {
   JsonObject *root = json_object_new ();
   JsonObject *checks = json_object_new ();
+  JsonNode *node;
   gboolean ok = serving;
 
   for (guint i = 0; i < G_N_ELEMENTS (required_checks); i++)
@@ -190,7 +191,10 @@ el_health_run (ElHealth *self, gboolean serving, gboolean *healthy)
                               (g_get_monotonic_time () - self->started_us) / G_USEC_PER_SEC);
   json_object_set_object_member (root, "checks", checks);
   *healthy = ok;
-  return json_node_init_object (json_node_alloc (), root);
+  /* the node takes its own reference on @root */
+  node = json_node_init_object (json_node_alloc (), root);
+  json_object_unref (root);
+  return node;
 }
 
 /* @dir_path: a directory that must exist and take a new file (STORAGE_DIR). */
