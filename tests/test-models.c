@@ -1383,6 +1383,32 @@ test_timestamps (void)
     }
   g_assert_null (el_timestamp_parse (NULL));
 
+  /* Random instants across the whole range, with offsets, agree with GLib's own ISO 8601 parser. */
+  for (guint i = 0; i < 20000; i++)
+    {
+      int offset_minutes = g_test_rand_int_range (-23 * 60 - 59, 23 * 60 + 60);
+      g_autofree char *text = g_strdup_printf (
+          "%04d-%02d-%02dT%02d:%02d:%02d.%03d%c%02d:%02d", g_test_rand_int_range (2, 9999),
+          g_test_rand_int_range (1, 13), g_test_rand_int_range (1, 29), g_test_rand_int_range (0, 24),
+          g_test_rand_int_range (0, 60), g_test_rand_int_range (0, 60), g_test_rand_int_range (0, 1000),
+          offset_minutes < 0 ? '-' : '+', ABS (offset_minutes) / 60, ABS (offset_minutes) % 60);
+      g_autoptr (GDateTime) ours = el_timestamp_parse (text);
+      g_autoptr (GDateTime) theirs = g_date_time_new_from_iso8601 (text, NULL);
+      g_autofree char *ours_text = NULL;
+
+      g_assert_nonnull (theirs);
+      if (ours == NULL)
+        g_error ("%s: rejected", text);
+      g_assert_cmpint (g_date_time_to_unix (ours), ==, g_date_time_to_unix (theirs));
+      g_assert_cmpint (g_date_time_get_microsecond (ours), ==, g_date_time_get_microsecond (theirs));
+      ours_text = el_timestamp_format (ours);
+      {
+        g_autoptr (GDateTime) again = el_timestamp_parse (ours_text);
+
+        g_assert_true (g_date_time_equal (again, ours));
+      }
+    }
+
   /* Documents: an offset timestamp decodes to the canonical UTC text. */
   {
     g_autoptr (ElUser) user =

@@ -528,41 +528,78 @@ el_json_parse_document (const char *data, gssize len, GError **error)
 static void
 append_string (GString *out, const char *str)
 {
+  const guchar *run = (const guchar *) str;
+  const guchar *p;
+
   g_string_append_c (out, '"');
-  for (const guchar *p = (const guchar *) str; *p != '\0'; p++)
+  for (p = run; *p != '\0'; p++)
     {
+      const char *escape;
+      char unicode[7];
+
+      if (*p >= 0x20 && *p != '"' && *p != '\\')
+        continue;
+      /* Copy the run of characters that need no escape in one go, then the escape. */
+      g_string_append_len (out, (const char *) run, p - run);
+      run = p + 1;
       switch (*p)
         {
           case '"':
-            g_string_append (out, "\\\"");
+            escape = "\\\"";
             break;
           case '\\':
-            g_string_append (out, "\\\\");
+            escape = "\\\\";
             break;
           case '\b':
-            g_string_append (out, "\\b");
+            escape = "\\b";
             break;
           case '\f':
-            g_string_append (out, "\\f");
+            escape = "\\f";
             break;
           case '\n':
-            g_string_append (out, "\\n");
+            escape = "\\n";
             break;
           case '\r':
-            g_string_append (out, "\\r");
+            escape = "\\r";
             break;
           case '\t':
-            g_string_append (out, "\\t");
+            escape = "\\t";
             break;
           default:
-            if (*p < 0x20)
-              g_string_append_printf (out, "\\u%04x", *p);
-            else
-              g_string_append_c (out, (char) *p);
+            unicode[0] = '\\';
+            unicode[1] = 'u';
+            unicode[2] = '0';
+            unicode[3] = '0';
+            unicode[4] = "0123456789abcdef"[*p >> 4];
+            unicode[5] = "0123456789abcdef"[*p & 0xf];
+            unicode[6] = '\0';
+            escape = unicode;
             break;
         }
+      g_string_append (out, escape);
     }
+  g_string_append_len (out, (const char *) run, p - run);
   g_string_append_c (out, '"');
+}
+
+/* An integer in decimal without printf. */
+static void
+append_int64 (GString *out, gint64 value)
+{
+  char buf[24];
+  char *end = buf + sizeof buf;
+  char *p = end;
+  guint64 magnitude = value < 0 ? (guint64) 0 - (guint64) value : (guint64) value;
+
+  do
+    {
+      *--p = (char) ('0' + magnitude % 10);
+      magnitude /= 10;
+    }
+  while (magnitude != 0);
+  if (value < 0)
+    *--p = '-';
+  g_string_append_len (out, p, end - p);
 }
 
 static void
@@ -641,7 +678,7 @@ append_node (GString *out, JsonNode *node)
               g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
               break;
             case G_TYPE_INT64:
-              g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+              append_int64 (out, json_node_get_int (node));
               break;
             case G_TYPE_DOUBLE:
               append_double (out, json_node_get_double (node));

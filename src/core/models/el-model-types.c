@@ -93,6 +93,30 @@ el_clock_time_is_valid (const char *str)
   return hour <= 23 && minute <= 59;
 }
 
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
+static gint64
+days_from_civil (int year, int month, int day)
+{
+  gint64 y = year - (month <= 2);
+  gint64 era = (y >= 0 ? y : y - 399) / 400;
+  gint64 year_of_era = y - era * 400;
+  gint64 day_of_year = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+  gint64 day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+
+  return era * 146097 + day_of_era - 719468;
+}
+
+/* Writes @value (>= 0) as exactly @width decimal digits. */
+static void
+put_digits (char *out, int width, int value)
+{
+  for (int i = width - 1; i >= 0; i--)
+    {
+      out[i] = (char) ('0' + value % 10);
+      value /= 10;
+    }
+}
+
 /**
  * el_timestamp_normalize:
  * @timestamp: a #GDateTime
@@ -127,9 +151,7 @@ el_timestamp_normalize (GDateTime *timestamp)
 GDateTime *
 el_timestamp_parse (const char *str)
 {
-  g_autoptr (GTimeZone) tz = NULL;
-  g_autoptr (GDateTime) local = NULL;
-  g_autoptr (GDateTime) with_fraction = NULL;
+  g_autoptr (GDateTime) utc = NULL;
   int year, month, day, hour, minute, second;
   int offset = 0;
   GTimeSpan usec = 0;
@@ -189,14 +211,13 @@ el_timestamp_parse (const char *str)
   if (str[i] != '\0')
     return NULL;
 
-  tz = g_time_zone_new_offset (offset);
-  local = g_date_time_new (tz, year, month, day, hour, minute, second);
-  if (local == NULL)
-    return NULL;
-  with_fraction = g_date_time_add (local, usec - usec % 1000);
-  if (with_fraction == NULL)
-    return NULL;
-  return el_timestamp_normalize (with_fraction);
+  /* Straight to Unix time in UTC: no GTimeZone per call (this runs for every timestamp the server
+   * reads from its database). GDateTime refuses what lies outside 0001-01-01..9999-12-31 in UTC. */
+  utc = g_date_time_new_from_unix_utc (days_from_civil (year, month, day) * 86400 + hour * 3600 +
+                                       minute * 60 + second - offset);
+  if (utc == NULL || usec < 1000)
+    return g_steal_pointer (&utc);
+  return g_date_time_add (utc, usec - usec % 1000);
 }
 
 /**
@@ -209,17 +230,37 @@ el_timestamp_parse (const char *str)
 char *
 el_timestamp_format (GDateTime *timestamp)
 {
-  g_autoptr (GDateTime) utc = NULL;
+  g_autoptr (GDateTime) converted = NULL;
+  GDateTime *utc = timestamp;
+  int year, month, day;
+  char *out;
 
   g_return_val_if_fail (timestamp != NULL, NULL);
 
-  utc = g_date_time_to_utc (timestamp);
-  if (utc == NULL)
-    return NULL;
-  return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", g_date_time_get_year (utc),
-                          g_date_time_get_month (utc), g_date_time_get_day_of_month (utc),
-                          g_date_time_get_hour (utc), g_date_time_get_minute (utc),
-                          g_date_time_get_second (utc), g_date_time_get_microsecond (utc) / 1000);
+  if (g_date_time_get_utc_offset (timestamp) != 0)
+    {
+      utc = converted = g_date_time_to_utc (timestamp);
+      if (utc == NULL)
+        return NULL;
+    }
+  g_date_time_get_ymd (utc, &year, &month, &day);
+  out = g_malloc (sizeof "YYYY-MM-DDThh:mm:ss.sssZ");
+  put_digits (out, 4, year);
+  out[4] = '-';
+  put_digits (out + 5, 2, month);
+  out[7] = '-';
+  put_digits (out + 8, 2, day);
+  out[10] = 'T';
+  put_digits (out + 11, 2, g_date_time_get_hour (utc));
+  out[13] = ':';
+  put_digits (out + 14, 2, g_date_time_get_minute (utc));
+  out[16] = ':';
+  put_digits (out + 17, 2, g_date_time_get_second (utc));
+  out[19] = '.';
+  put_digits (out + 20, 3, g_date_time_get_microsecond (utc) / 1000);
+  out[23] = 'Z';
+  out[24] = '\0';
+  return out;
 }
 
 /**
@@ -258,12 +299,20 @@ el_date_parse (const char *str, GDate *out)
 char *
 el_date_format (const GDate *date)
 {
+  char *out;
+
   g_return_val_if_fail (date != NULL, NULL);
 
   if (!g_date_valid (date) || g_date_get_year (date) > 9999)
     return NULL;
-  return g_strdup_printf ("%04u-%02u-%02u", (guint) g_date_get_year (date), (guint) g_date_get_month (date),
-                          (guint) g_date_get_day (date));
+  out = g_malloc (sizeof "YYYY-MM-DD");
+  put_digits (out, 4, g_date_get_year (date));
+  out[4] = '-';
+  put_digits (out + 5, 2, g_date_get_month (date));
+  out[7] = '-';
+  put_digits (out + 8, 2, g_date_get_day (date));
+  out[10] = '\0';
+  return out;
 }
 
 /**
