@@ -315,6 +315,29 @@ el_test_server_get_port (ElTestServer *self)
   return self->port;
 }
 
+/* The running server's process id as text, e.g. for /proc paths. */
+const char *
+el_test_server_get_pid (ElTestServer *self)
+{
+  g_assert_nonnull (self->proc);
+  return g_subprocess_get_identifier (self->proc);
+}
+
+/* How many file descriptors the running server holds open (from /proc/PID/fd). */
+guint
+el_test_server_count_fds (ElTestServer *self)
+{
+  g_autofree char *path = g_build_filename ("/proc", el_test_server_get_pid (self), "fd", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDir) dir = g_dir_open (path, 0, &error);
+  guint n = 0;
+
+  g_assert_no_error (error);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
 const char *
 el_test_server_get_dir (ElTestServer *self)
 {

@@ -40,6 +40,8 @@ void el_test_server_start (ElTestServer *self);
 const char *el_test_server_get_url (ElTestServer *self);
 char *el_test_server_url (ElTestServer *self, const char *path);
 guint el_test_server_get_port (ElTestServer *self);
+const char *el_test_server_get_pid (ElTestServer *self);
+guint el_test_server_count_fds (ElTestServer *self);
 const char *el_test_server_get_dir (ElTestServer *self);
 const char *el_test_server_get_database_path (ElTestServer *self);
 const char *el_test_server_get_storage_dir (ElTestServer *self);

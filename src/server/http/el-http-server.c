@@ -1034,6 +1034,18 @@ el_http_server_init (ElHttpServer *self)
 }
 
 /**
+ * el_http_keepalive_is_safe:
+ *
+ * Returns: %TRUE if the libsoup this process runs with frees kept-alive connections that clients
+ *   close while idle (3.3 and later); %FALSE means every response closes its connection
+ */
+gboolean
+el_http_keepalive_is_safe (void)
+{
+  return soup_check_version (3, 3, 0);
+}
+
+/**
  * el_http_server_new:
  * @version: the version /api/health and el_build_info report (APP_VERSION)
  *

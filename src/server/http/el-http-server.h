@@ -44,6 +44,12 @@ G_BEGIN_DECLS
  * Slow clients: a connection that sends no complete request head, or no body bytes, for the I/O
  * timeout (default 30 s) is closed; libsoup refuses request heads over 64 KiB.
  *
+ * Keep-alive: libsoup before 3.3 never frees a kept-alive connection that the client closes while
+ * it is idle (its socket and descriptor stay open for the life of the process; upstream commit
+ * d20c6601). With such a libsoup (Debian 12 has 3.2) every response says `Connection: close`, so
+ * libsoup closes each connection itself once the response is written; with 3.3 or later
+ * connections are kept alive. el_http_keepalive_is_safe() tells which.
+ *
  * Shutdown: el_http_server_drain() closes the listening sockets; requests in flight finish,
  * later requests on open connections get 503 with `Connection: close`, and ::drained is emitted
  * once nothing is in flight. el_http_server_run_shutdown_hooks() then runs the hooks (the
@@ -110,6 +116,7 @@ typedef enum
 typedef ElHttpAuthResult (*ElHttpAuthFunc) (const char *token, ElHttpUser *user, gpointer user_data);
 
 ElHttpServer *el_http_server_new (const char *version);
+gboolean el_http_keepalive_is_safe (void);
 
 ElHttpRoute *el_http_server_add_route (ElHttpServer *self,
                                        const char *method,
