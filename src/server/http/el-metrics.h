@@ -11,7 +11,8 @@ G_BEGIN_DECLS
  * A metric has a fixed list of label names given when it is registered; each observation passes
  * the label values in the same order (a NULL-terminated array, or NULL for a metric without
  * labels). Label values must be few and known in advance (route templates, methods, statuses,
- * sources): never ids, paths, emails or anything a client chose, never PHI.
+ * sources, and the ids of units, which an administrator creates and which number in the tens):
+ * never patient, handoff or user ids, paths, emails or anything a client chose, never PHI.
  *
  *   ElMetric *created = el_metrics_add_counter (metrics, "el_handoffs_created_total",
  *                                               "Handoffs created.", (const char *[]) { "unit_kind", NULL });
