@@ -4,7 +4,6 @@
 #include "config.h"
 
 #include <argon2.h>
-#include <libsoup/soup.h>
 #include <string.h>
 
 #include "el-audit.h"
@@ -13,7 +12,7 @@
 #include "el-model-types.h"
 #include "el-password.h"
 #include "el-repo.h"
-#include "el-test-server.h"
+#include "el-test-api.h"
 #include "el-tokens.h"
 
 #define PASSWORD     "test-password-42"
@@ -24,113 +23,22 @@
 #define ADMIN        "admin@demo.eclipselink.ai"
 #define UNKNOWN_USER "nobody@demo.eclipselink.ai"
 
-static ElTestServer *server;
-static SoupSession *session;
+static ElTestDemo *demo;
 
-typedef struct
-{
-  guint status;
-  SoupMessageHeaders *headers;
-  GBytes *body;
-} Response;
-
-static void
-response_free (Response *response)
-{
-  if (response == NULL)
-    return;
-  g_clear_pointer (&response->headers, soup_message_headers_unref);
-  g_clear_pointer (&response->body, g_bytes_unref);
-  g_free (response);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Response, response_free)
-
-static Response *
-http (const char *method, const char *path, const char *bearer, const char *content_type, const char *body)
-{
-  g_autofree char *url = el_test_server_url (server, path);
-  g_autoptr (SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr (GError) error = NULL;
-  Response *response = g_new0 (Response, 1);
-
-  g_assert_nonnull (msg);
-  if (bearer != NULL)
-    {
-      g_autofree char *value = g_strconcat ("Bearer ", bearer, NULL);
-
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", value);
-    }
-  if (body != NULL)
-    {
-      g_autoptr (GBytes) bytes = g_bytes_new (body, strlen (body));
-
-      soup_message_set_request_body_from_bytes (msg, content_type, bytes);
-    }
-  response->body = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  response->status = soup_message_get_status (msg);
-  response->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
-  return response;
-}
-
-static Response *
+static ElTestResponse *
 post_json (const char *path, const char *body)
 {
-  return http ("POST", path, NULL, "application/json", body);
+  return el_test_api_call (demo->api, "POST", path, NULL, body, EL_TEST_END);
 }
 
-static const char *
-header (Response *response, const char *name)
+/* GET /api/v1/me with this bearer token, or none. */
+static ElTestResponse *
+get_me (const char *token)
 {
-  return soup_message_headers_get_one (response->headers, name);
+  return el_test_api_send (demo->api, "GET", "/api/v1/me", token, NULL, NULL, NULL);
 }
 
-static JsonObject *
-body_object (Response *response)
-{
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GError) error = NULL;
-  gsize len = 0;
-  const char *data = g_bytes_get_data (response->body, &len);
-
-  json_parser_load_from_data (parser, data, (gssize) len, &error);
-  g_assert_no_error (error);
-  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
-  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
-}
-
-static void
-assert_problem (Response *response, guint status, const char *code)
-{
-  g_autoptr (JsonObject) problem = NULL;
-
-  g_assert_cmpuint (response->status, ==, status);
-  g_assert_cmpstr (header (response, "Content-Type"), ==, "application/problem+json");
-  problem = body_object (response);
-  g_assert_cmpstr (json_object_get_string_member (problem, "code"), ==, code);
-  g_assert_cmpint (json_object_get_int_member (problem, "status"), ==, status);
-}
-
-static Response *
-login (const char *email, const char *password)
-{
-  g_autofree char *body = g_strdup_printf ("{\"email\":\"%s\",\"password\":\"%s\"}", email, password);
-
-  return post_json ("/api/v1/auth/login", body);
-}
-
-/* Signs in and returns the TokenResponse. */
-static JsonObject *
-login_ok (const char *email)
-{
-  g_autoptr (Response) r = login (email, PASSWORD);
-
-  g_assert_cmpuint (r->status, ==, 200);
-  return body_object (r);
-}
-
-static Response *
+static ElTestResponse *
 refresh (const char *token)
 {
   g_autofree char *body = g_strdup_printf ("{\"refresh_token\":\"%s\"}", token);
@@ -140,17 +48,14 @@ refresh (const char *token)
 
 /* The body with this response's request id (the problem's `instance`) blanked out. */
 static char *
-body_without_request_id (Response *response)
+body_without_request_id (ElTestResponse *response)
 {
-  gsize len = 0;
-  const char *data = g_bytes_get_data (response->body, &len);
-  g_autofree char *text = g_strndup (data, len);
-  const char *id = header (response, "X-Request-Id");
+  const char *id = el_test_response_get_header (response, "X-Request-Id");
   g_auto (GStrv) parts = NULL;
 
   g_assert_nonnull (id);
-  g_assert_nonnull (strstr (text, id));
-  parts = g_strsplit (text, id, -1);
+  g_assert_nonnull (strstr (response->text, id));
+  parts = g_strsplit (response->text, id, -1);
   return g_strjoinv ("<request-id>", parts);
 }
 
@@ -166,7 +71,7 @@ open_db (void)
   key = g_base64_decode (EL_TEST_ENCRYPTION_KEY, &len);
   g_assert_cmpuint (len, ==, EL_VAULT_KEY_BYTES);
   vault = el_vault_new (key);
-  db = el_db_open (el_test_server_get_database_path (server), vault, &error);
+  db = el_db_open (el_test_server_get_database_path (demo->server), vault, &error);
   g_assert_no_error (error);
   return db;
 }
@@ -176,16 +81,16 @@ open_db (void)
 static void
 test_login (void)
 {
-  g_autoptr (Response) r = login (NURSE_A, PASSWORD);
-  g_autoptr (JsonObject) tokens = NULL;
-  g_autoptr (Response) me = NULL;
-  g_autoptr (JsonObject) me_body = NULL;
+  g_autoptr (ElTestResponse) r = el_test_api_login_request (demo->api, NURSE_A, PASSWORD);
+  JsonObject *tokens;
+  g_autoptr (ElTestResponse) me = NULL;
+  JsonObject *me_body;
   JsonObject *user;
 
   g_assert_cmpuint (r->status, ==, 200);
-  g_assert_cmpstr (header (r, "Content-Type"), ==, "application/json");
-  g_assert_cmpstr (header (r, "Cache-Control"), ==, "no-store");
-  tokens = body_object (r);
+  g_assert_cmpstr (el_test_response_get_header (r, "Content-Type"), ==, "application/json");
+  g_assert_cmpstr (el_test_response_get_header (r, "Cache-Control"), ==, "no-store");
+  tokens = el_test_response_get_object (r);
   g_assert_cmpstr (json_object_get_string_member (tokens, "token_type"), ==, "Bearer");
   g_assert_cmpint (json_object_get_int_member (tokens, "expires_in"), ==, 3600);
   g_assert_true (
@@ -198,15 +103,16 @@ test_login (void)
 
   /* the email is matched whatever its case */
   {
-    g_autoptr (Response) upper = login ("Nurse.A@Demo.EclipseLink.ai", PASSWORD);
+    g_autoptr (ElTestResponse) upper =
+        el_test_api_login_request (demo->api, "Nurse.A@Demo.EclipseLink.ai", PASSWORD);
 
     g_assert_cmpuint (upper->status, ==, 200);
   }
 
-  me = http ("GET", "/api/v1/me", json_object_get_string_member (tokens, "access_token"), NULL, NULL);
+  me = get_me (json_object_get_string_member (tokens, "access_token"));
   g_assert_cmpuint (me->status, ==, 200);
-  g_assert_cmpstr (header (me, "Cache-Control"), ==, "no-store");
-  me_body = body_object (me);
+  g_assert_cmpstr (el_test_response_get_header (me, "Cache-Control"), ==, "no-store");
+  me_body = el_test_response_get_object (me);
   g_assert_cmpstr (json_object_get_string_member (me_body, "id"), ==,
                    json_object_get_string_member (user, "id"));
   g_assert_cmpstr (json_object_get_string_member (me_body, "email"), ==, NURSE_A);
@@ -216,140 +122,131 @@ test_login (void)
 static void
 test_invalid_credentials (void)
 {
-  g_autoptr (Response) wrong = login (NURSE_B, "not-the-password");
-  g_autoptr (Response) unknown = login (UNKNOWN_USER, PASSWORD);
+  g_autoptr (ElTestResponse) wrong = el_test_api_login_request (demo->api, NURSE_B, "not-the-password");
+  g_autoptr (ElTestResponse) unknown = el_test_api_login_request (demo->api, UNKNOWN_USER, PASSWORD);
   g_autofree char *wrong_body = NULL;
   g_autofree char *unknown_body = NULL;
 
-  assert_problem (wrong, 401, "invalid_credentials");
-  assert_problem (unknown, 401, "invalid_credentials");
+  el_test_assert_problem_strict (wrong, 401, "invalid_credentials");
+  el_test_assert_problem_strict (unknown, 401, "invalid_credentials");
   wrong_body = body_without_request_id (wrong);
   unknown_body = body_without_request_id (unknown);
   g_assert_cmpstr (wrong_body, ==, unknown_body);
   g_assert_null (strstr (wrong_body, NURSE_B));
-  g_assert_cmpstr (header (wrong, "Content-Type"), ==, header (unknown, "Content-Type"));
-  g_assert_null (header (wrong, "WWW-Authenticate"));
+  g_assert_cmpstr (el_test_response_get_header (wrong, "Content-Type"), ==,
+                   el_test_response_get_header (unknown, "Content-Type"));
+  g_assert_null (el_test_response_get_header (wrong, "WWW-Authenticate"));
 }
 
 static void
 test_disabled (void)
 {
-  g_autoptr (JsonObject) tokens = login_ok (CHARGE_4W);
-  JsonObject *user = json_object_get_object_member (tokens, "user");
-  const char *access = json_object_get_string_member (tokens, "access_token");
+  const ElTestLogin *login = el_test_api_login (demo->api, CHARGE_4W, PASSWORD);
   g_autoptr (ElDb) db = open_db ();
   g_autoptr (GError) error = NULL;
-  g_autoptr (Response) me = NULL;
-  g_autoptr (Response) again = NULL;
-  g_autoptr (Response) unknown = NULL;
-  g_autoptr (Response) renewed = NULL;
+  g_autoptr (ElTestResponse) me = NULL;
+  g_autoptr (ElTestResponse) again = NULL;
+  g_autoptr (ElTestResponse) unknown = NULL;
+  g_autoptr (ElTestResponse) renewed = NULL;
   g_autofree char *again_body = NULL;
   g_autofree char *unknown_body = NULL;
 
-  el_repo_user_set_disabled (db, json_object_get_string_member (user, "id"), TRUE, NULL, &error);
+  el_repo_user_set_disabled (db, login->id, TRUE, NULL, &error);
   g_assert_no_error (error);
 
   /* the access token stops working at once, the refresh token too, and login is refused with
    * the body of an unknown account */
-  me = http ("GET", "/api/v1/me", access, NULL, NULL);
-  assert_problem (me, 401, "unauthorized");
-  renewed = refresh (json_object_get_string_member (tokens, "refresh_token"));
-  assert_problem (renewed, 401, "unauthorized");
-  again = login (CHARGE_4W, PASSWORD);
-  unknown = login (UNKNOWN_USER, PASSWORD);
-  assert_problem (again, 401, "invalid_credentials");
+  me = get_me (login->token);
+  el_test_assert_problem_strict (me, 401, "unauthorized");
+  renewed = refresh (login->refresh_token);
+  el_test_assert_problem_strict (renewed, 401, "unauthorized");
+  again = el_test_api_login_request (demo->api, CHARGE_4W, PASSWORD);
+  unknown = el_test_api_login_request (demo->api, UNKNOWN_USER, PASSWORD);
+  el_test_assert_problem_strict (again, 401, "invalid_credentials");
   again_body = body_without_request_id (again);
   unknown_body = body_without_request_id (unknown);
   g_assert_cmpstr (again_body, ==, unknown_body);
 
-  el_repo_user_set_disabled (db, json_object_get_string_member (user, "id"), FALSE, NULL, &error);
+  el_repo_user_set_disabled (db, login->id, FALSE, NULL, &error);
   g_assert_no_error (error);
-  {
-    g_autoptr (JsonObject) back = login_ok (CHARGE_4W);
-
-    g_assert_nonnull (back);
-  }
+  g_assert_nonnull (el_test_api_login (demo->api, CHARGE_4W, PASSWORD));
 }
 
 static void
 test_throttle (void)
 {
-  g_autoptr (Response) refused = NULL;
-  g_autoptr (Response) right = NULL;
+  g_autoptr (ElTestResponse) refused = NULL;
+  g_autoptr (ElTestResponse) right = NULL;
   guint64 retry_after = 0;
 
   for (guint i = 0; i < 5; i++)
     {
-      g_autoptr (Response) r = login (CHARGE_5E, "wrong-password");
+      g_autoptr (ElTestResponse) r = el_test_api_login_request (demo->api, CHARGE_5E, "wrong-password");
 
-      assert_problem (r, 401, "invalid_credentials");
+      el_test_assert_problem_strict (r, 401, "invalid_credentials");
     }
-  refused = login (CHARGE_5E, "wrong-password");
-  assert_problem (refused, 429, "rate_limited");
-  g_assert_nonnull (header (refused, "Retry-After"));
-  g_assert_true (
-      g_ascii_string_to_unsigned (header (refused, "Retry-After"), 10, 1, 15 * 60, &retry_after, NULL));
+  refused = el_test_api_login_request (demo->api, CHARGE_5E, "wrong-password");
+  el_test_assert_problem_strict (refused, 429, "rate_limited");
+  g_assert_nonnull (el_test_response_get_header (refused, "Retry-After"));
+  g_assert_true (g_ascii_string_to_unsigned (el_test_response_get_header (refused, "Retry-After"), 10, 1,
+                                             15 * 60, &retry_after, NULL));
   /* locked: even the right password is refused, before it is checked */
-  right = login (CHARGE_5E, PASSWORD);
-  assert_problem (right, 429, "rate_limited");
+  right = el_test_api_login_request (demo->api, CHARGE_5E, PASSWORD);
+  el_test_assert_problem_strict (right, 429, "rate_limited");
   /* another account from the same address still signs in */
-  {
-    g_autoptr (JsonObject) other = login_ok (NURSE_B);
-
-    g_assert_nonnull (other);
-  }
+  g_assert_nonnull (el_test_api_login (demo->api, NURSE_B, PASSWORD));
 }
 
 static void
 test_refresh (void)
 {
-  g_autoptr (JsonObject) first = login_ok (NURSE_A);
-  g_autofree char *r1 = g_strdup (json_object_get_string_member (first, "refresh_token"));
+  const ElTestLogin *first = el_test_api_login (demo->api, NURSE_A, PASSWORD);
+  g_autofree char *r1 = g_strdup (first->refresh_token);
   g_autofree char *r2 = NULL;
   g_autofree char *r3 = NULL;
-  g_autoptr (Response) a = refresh (r1);
-  g_autoptr (Response) b = NULL;
-  g_autoptr (Response) reuse = NULL;
-  g_autoptr (Response) after = NULL;
-  g_autoptr (JsonObject) second = NULL;
-  g_autoptr (JsonObject) third = NULL;
+  g_autoptr (ElTestResponse) a = refresh (r1);
+  g_autoptr (ElTestResponse) b = NULL;
+  g_autoptr (ElTestResponse) reuse = NULL;
+  g_autoptr (ElTestResponse) after = NULL;
+  JsonObject *second;
+  JsonObject *third;
 
   g_assert_cmpuint (a->status, ==, 200);
-  g_assert_cmpstr (header (a, "Cache-Control"), ==, "no-store");
-  second = body_object (a);
+  g_assert_cmpstr (el_test_response_get_header (a, "Cache-Control"), ==, "no-store");
+  second = el_test_response_get_object (a);
   r2 = g_strdup (json_object_get_string_member (second, "refresh_token"));
   g_assert_cmpstr (r2, !=, r1);
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (second, "user"), "email"),
                    ==, NURSE_A);
   {
-    g_autoptr (Response) me =
-        http ("GET", "/api/v1/me", json_object_get_string_member (second, "access_token"), NULL, NULL);
+    g_autoptr (ElTestResponse) me = get_me (json_object_get_string_member (second, "access_token"));
 
     g_assert_cmpuint (me->status, ==, 200);
   }
 
   b = refresh (r2);
   g_assert_cmpuint (b->status, ==, 200);
-  third = body_object (b);
+  third = el_test_response_get_object (b);
   r3 = g_strdup (json_object_get_string_member (third, "refresh_token"));
 
   /* r1 comes back after its child was used: reuse, the family is revoked */
   reuse = refresh (r1);
-  assert_problem (reuse, 401, "unauthorized");
+  el_test_assert_problem_strict (reuse, 401, "unauthorized");
   after = refresh (r3);
-  assert_problem (after, 401, "unauthorized");
+  el_test_assert_problem_strict (after, 401, "unauthorized");
 
   /* garbage and unknown tokens */
   {
-    g_autoptr (Response) garbage = refresh ("not-a-token");
-    g_autoptr (Response) unknown = refresh ("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
-    g_autoptr (Response) extra = post_json ("/api/v1/auth/refresh", "{\"refresh_token\":\"x\",\"more\":1}");
-    g_autoptr (Response) number = post_json ("/api/v1/auth/refresh", "{\"refresh_token\":42}");
+    g_autoptr (ElTestResponse) garbage = refresh ("not-a-token");
+    g_autoptr (ElTestResponse) unknown = refresh ("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+    g_autoptr (ElTestResponse) extra =
+        post_json ("/api/v1/auth/refresh", "{\"refresh_token\":\"x\",\"more\":1}");
+    g_autoptr (ElTestResponse) number = post_json ("/api/v1/auth/refresh", "{\"refresh_token\":42}");
 
-    assert_problem (garbage, 401, "unauthorized");
-    assert_problem (unknown, 401, "unauthorized");
-    assert_problem (extra, 422, "validation_failed");
-    assert_problem (number, 422, "validation_failed");
+    el_test_assert_problem_strict (garbage, 401, "unauthorized");
+    el_test_assert_problem_strict (unknown, 401, "unauthorized");
+    el_test_assert_problem_strict (extra, 422, "validation_failed");
+    el_test_assert_problem_strict (number, 422, "validation_failed");
   }
 }
 
@@ -357,10 +254,9 @@ test_refresh (void)
 static void
 test_refresh_retry (void)
 {
-  g_autoptr (JsonObject) first = login_ok (NURSE_A);
-  const char *r1 = json_object_get_string_member (first, "refresh_token");
-  g_autoptr (Response) a = refresh (r1);
-  g_autoptr (Response) retry = NULL;
+  const char *r1 = el_test_api_login (demo->api, NURSE_A, PASSWORD)->refresh_token;
+  g_autoptr (ElTestResponse) a = refresh (r1);
+  g_autoptr (ElTestResponse) retry = NULL;
 
   g_assert_cmpuint (a->status, ==, 200);
   retry = refresh (r1);
@@ -370,21 +266,20 @@ test_refresh_retry (void)
 static void
 test_logout (void)
 {
-  g_autoptr (JsonObject) tokens = login_ok (NURSE_A);
-  g_autofree char *body =
-      g_strdup_printf ("{\"refresh_token\":\"%s\"}", json_object_get_string_member (tokens, "refresh_token"));
-  g_autoptr (Response) out = post_json ("/api/v1/auth/logout", body);
-  g_autoptr (Response) again = post_json ("/api/v1/auth/logout", body);
-  g_autoptr (Response) garbage = post_json ("/api/v1/auth/logout", "{\"refresh_token\":\"garbage\"}");
-  g_autoptr (Response) renewed = refresh (json_object_get_string_member (tokens, "refresh_token"));
-  g_autoptr (Response) bad = post_json ("/api/v1/auth/logout", "{}");
+  const ElTestLogin *login = el_test_api_login (demo->api, NURSE_A, PASSWORD);
+  g_autofree char *body = g_strdup_printf ("{\"refresh_token\":\"%s\"}", login->refresh_token);
+  g_autoptr (ElTestResponse) out = post_json ("/api/v1/auth/logout", body);
+  g_autoptr (ElTestResponse) again = post_json ("/api/v1/auth/logout", body);
+  g_autoptr (ElTestResponse) garbage = post_json ("/api/v1/auth/logout", "{\"refresh_token\":\"garbage\"}");
+  g_autoptr (ElTestResponse) renewed = refresh (login->refresh_token);
+  g_autoptr (ElTestResponse) bad = post_json ("/api/v1/auth/logout", "{}");
 
   g_assert_cmpuint (out->status, ==, 204);
   g_assert_cmpuint (g_bytes_get_size (out->body), ==, 0);
   g_assert_cmpuint (again->status, ==, 204);
   g_assert_cmpuint (garbage->status, ==, 204);
-  assert_problem (renewed, 401, "unauthorized");
-  assert_problem (bad, 422, "validation_failed");
+  el_test_assert_problem_strict (renewed, 401, "unauthorized");
+  el_test_assert_problem_strict (bad, 422, "validation_failed");
 }
 
 static char *
@@ -419,11 +314,7 @@ test_rehash (void)
   g_assert_true (el_repo_user_insert (db, user, encoded, NULL, &error));
   g_assert_no_error (error);
 
-  {
-    g_autoptr (JsonObject) tokens = login_ok ("old.hash@demo.eclipselink.ai");
-
-    g_assert_nonnull (tokens);
-  }
+  g_assert_nonnull (el_test_api_login (demo->api, "old.hash@demo.eclipselink.ai", PASSWORD));
   read_back = el_repo_user_get (db, "6b1e2f4a-7c3d-4e5f-8a9b-0c1d2e3f4a5b", &hash, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (read_back);
@@ -431,11 +322,7 @@ test_rehash (void)
   g_assert_false (el_password_needs_rehash (hash));
   g_assert_true (g_str_has_prefix (hash, "$argon2id$v=19$m=19456,t=2,p=1$"));
   /* the new hash still verifies */
-  {
-    g_autoptr (JsonObject) again = login_ok ("old.hash@demo.eclipselink.ai");
-
-    g_assert_nonnull (again);
-  }
+  g_assert_nonnull (el_test_api_login (demo->api, "old.hash@demo.eclipselink.ai", PASSWORD));
   old_hash = g_strdup (hash);
   g_clear_object (&read_back);
   g_clear_pointer (&hash, g_free);
@@ -447,8 +334,7 @@ test_rehash (void)
 static void
 test_me_tokens (void)
 {
-  g_autoptr (JsonObject) tokens = login_ok (ADMIN);
-  const char *id = json_object_get_string_member (json_object_get_object_member (tokens, "user"), "id");
+  const char *id = el_test_api_login (demo->api, ADMIN, PASSWORD)->id;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   g_autofree char *good = sign (EL_TEST_JWT_SECRET, id, EL_ROLE_ADMIN, now, 600);
   g_autofree char *forged =
@@ -456,46 +342,49 @@ test_me_tokens (void)
   g_autofree char *expired = sign (EL_TEST_JWT_SECRET, id, EL_ROLE_ADMIN, now - 7200, 3600);
   g_autofree char *stranger =
       sign (EL_TEST_JWT_SECRET, "00000000-0000-4000-8000-000000000000", EL_ROLE_ADMIN, now, 600);
-  g_autoptr (Response) ok = http ("GET", "/api/v1/me", good, NULL, NULL);
-  g_autoptr (Response) r_forged = http ("GET", "/api/v1/me", forged, NULL, NULL);
-  g_autoptr (Response) r_expired = http ("GET", "/api/v1/me", expired, NULL, NULL);
-  g_autoptr (Response) r_stranger = http ("GET", "/api/v1/me", stranger, NULL, NULL);
-  g_autoptr (Response) none = http ("GET", "/api/v1/me", NULL, NULL, NULL);
-  g_autoptr (Response) junk = http ("GET", "/api/v1/me", "junk", NULL, NULL);
+  g_autoptr (ElTestResponse) ok = get_me (good);
+  g_autoptr (ElTestResponse) r_forged = get_me (forged);
+  g_autoptr (ElTestResponse) r_expired = get_me (expired);
+  g_autoptr (ElTestResponse) r_stranger = get_me (stranger);
+  g_autoptr (ElTestResponse) none = get_me (NULL);
+  g_autoptr (ElTestResponse) junk = get_me ("junk");
 
   g_assert_cmpuint (ok->status, ==, 200);
-  assert_problem (r_forged, 401, "unauthorized");
-  assert_problem (r_expired, 401, "token_expired");
-  assert_problem (r_stranger, 401, "unauthorized");
-  assert_problem (none, 401, "unauthorized");
-  g_assert_nonnull (header (none, "WWW-Authenticate"));
-  assert_problem (junk, 401, "unauthorized");
+  el_test_assert_problem_strict (r_forged, 401, "unauthorized");
+  el_test_assert_problem_strict (r_expired, 401, "token_expired");
+  el_test_assert_problem_strict (r_stranger, 401, "unauthorized");
+  el_test_assert_problem_strict (none, 401, "unauthorized");
+  g_assert_nonnull (el_test_response_get_header (none, "WWW-Authenticate"));
+  el_test_assert_problem_strict (junk, 401, "unauthorized");
 }
 
 static void
 test_bad_bodies (void)
 {
-  g_autoptr (Response) extra =
+  g_autoptr (ElTestResponse) extra =
       post_json ("/api/v1/auth/login", "{\"email\":\"a@b\",\"password\":\"p\",\"role\":\"admin\"}");
-  g_autoptr (Response) missing = post_json ("/api/v1/auth/login", "{\"email\":\"a@b\",\"pass\":\"p\"}");
-  g_autoptr (Response) no_at = post_json ("/api/v1/auth/login", "{\"email\":\"ab\",\"password\":\"p\"}");
-  g_autoptr (Response) empty_pw = post_json ("/api/v1/auth/login", "{\"email\":\"a@b\",\"password\":\"\"}");
-  g_autoptr (Response) array = post_json ("/api/v1/auth/login", "[]");
-  g_autoptr (Response) malformed = post_json ("/api/v1/auth/login", "{\"email\":");
-  g_autoptr (Response) text = http ("POST", "/api/v1/auth/login", NULL, "text/plain", "{}");
+  g_autoptr (ElTestResponse) missing = post_json ("/api/v1/auth/login", "{\"email\":\"a@b\",\"pass\":\"p\"}");
+  g_autoptr (ElTestResponse) no_at =
+      post_json ("/api/v1/auth/login", "{\"email\":\"ab\",\"password\":\"p\"}");
+  g_autoptr (ElTestResponse) empty_pw =
+      post_json ("/api/v1/auth/login", "{\"email\":\"a@b\",\"password\":\"\"}");
+  g_autoptr (ElTestResponse) array = post_json ("/api/v1/auth/login", "[]");
+  g_autoptr (ElTestResponse) malformed = post_json ("/api/v1/auth/login", "{\"email\":");
+  g_autoptr (ElTestResponse) text = el_test_api_call (demo->api, "POST", "/api/v1/auth/login", NULL, "{}",
+                                                      "Content-Type", "text/plain", EL_TEST_END);
   /* a NUL would cut the password short in C: refused, not a sign-in with its prefix */
-  g_autoptr (Response) nul = post_json ("/api/v1/auth/login", "{\"email\":\"" NURSE_A
-                                                              "\",\"password\":\"" PASSWORD "\\u0000tail\"}");
+  g_autoptr (ElTestResponse) nul = post_json (
+      "/api/v1/auth/login", "{\"email\":\"" NURSE_A "\",\"password\":\"" PASSWORD "\\u0000tail\"}");
 
-  assert_problem (extra, 422, "validation_failed");
-  assert_problem (missing, 422, "validation_failed");
-  assert_problem (no_at, 422, "validation_failed");
-  assert_problem (empty_pw, 422, "validation_failed");
-  assert_problem (array, 422, "validation_failed");
-  assert_problem (malformed, 400, "invalid_request");
-  assert_problem (text, 415, "unsupported_media_type");
+  el_test_assert_problem_strict (extra, 422, "validation_failed");
+  el_test_assert_problem_strict (missing, 422, "validation_failed");
+  el_test_assert_problem_strict (no_at, 422, "validation_failed");
+  el_test_assert_problem_strict (empty_pw, 422, "validation_failed");
+  el_test_assert_problem_strict (array, 422, "validation_failed");
+  el_test_assert_problem_strict (malformed, 400, "invalid_request");
+  el_test_assert_problem_strict (text, 415, "unsupported_media_type");
   if (nul->status != 400)
-    assert_problem (nul, 422, "validation_failed");
+    el_test_assert_problem_strict (nul, 422, "validation_failed");
 }
 
 /* Audit: successes and failures are recorded, never with an email. */
@@ -536,21 +425,9 @@ test_audit (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr (GProxyResolver) direct = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  const char *seed[] = { "seed-demo",  "--units", "2", "--patients-per-unit", "2", "--days", "1",
-                         "--password", PASSWORD,  NULL };
-  int status;
-
   g_test_init (&argc, &argv, NULL);
 
-  server = el_test_server_new ();
-  el_test_server_start (server);
-  status = el_test_server_run (server, seed, &out, &err);
-  g_assert_cmpint (status, ==, 0);
-  direct = g_simple_proxy_resolver_new (NULL, NULL);
-  session = soup_session_new_with_options ("timeout", 30, "proxy-resolver", direct, NULL);
+  demo = el_test_demo_new_small (PASSWORD);
 
   g_test_add_func ("/el/server/api/auth/login", test_login);
   g_test_add_func ("/el/server/api/auth/invalid-credentials", test_invalid_credentials);
@@ -563,10 +440,5 @@ main (int argc, char **argv)
   g_test_add_func ("/el/server/api/auth/me-tokens", test_me_tokens);
   g_test_add_func ("/el/server/api/auth/bad-bodies", test_bad_bodies);
   g_test_add_func ("/el/server/api/auth/audit", test_audit);
-  status = g_test_run ();
-
-  g_object_unref (session);
-  g_assert_cmpint (el_test_server_stop (server), ==, 0);
-  el_test_server_free (server);
-  return status;
+  return el_test_demo_run (&demo);
 }

@@ -6,91 +6,20 @@
  */
 #include "config.h"
 
-#include <json-glib/json-glib.h>
-#include <libsoup/soup.h>
 #include <sqlite3.h>
 #include <string.h>
 
-#include "el-test-server.h"
+#include "el-test-api.h"
 
 #define PASSWORD "handoff-demo-test"
 
-typedef struct
-{
-  guint status;
-  char *text;
-  JsonNode *json;
-} Resp;
-
-static void
-resp_free (Resp *resp)
-{
-  g_free (resp->text);
-  g_clear_pointer (&resp->json, json_node_unref);
-  g_free (resp);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Resp, resp_free)
-
-static SoupSession *
-new_session (void)
-{
-  g_autoptr (GProxyResolver) direct = g_simple_proxy_resolver_new (NULL, NULL);
-
-  return soup_session_new_with_options ("timeout", 30, "proxy-resolver", direct, NULL);
-}
-
-static Resp *
-call (SoupSession *session,
-      ElTestServer *server,
-      const char *method,
-      const char *path,
-      const char *token,
-      const char *body,
-      const char *key)
-{
-  g_autofree char *url = el_test_server_url (server, path);
-  g_autoptr (SoupMessage) msg = soup_message_new (method, url);
-  g_autoptr (GBytes) reply = NULL;
-  g_autoptr (GError) error = NULL;
-  SoupMessageHeaders *hdrs = soup_message_get_request_headers (msg);
-  const char *type;
-  Resp *resp = g_new0 (Resp, 1);
-
-  if (token != NULL)
-    {
-      g_autofree char *auth = g_strdup_printf ("Bearer %s", token);
-
-      soup_message_headers_replace (hdrs, "Authorization", auth);
-    }
-  if (key != NULL)
-    soup_message_headers_replace (hdrs, "Idempotency-Key", key);
-  if (body != NULL)
-    {
-      g_autoptr (GBytes) bytes = g_bytes_new (body, strlen (body));
-
-      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
-    }
-  reply = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  resp->status = soup_message_get_status (msg);
-  resp->text = g_strndup (g_bytes_get_data (reply, NULL), g_bytes_get_size (reply));
-  type = soup_message_headers_get_content_type (soup_message_get_response_headers (msg), NULL);
-  if (g_strcmp0 (type, "application/json") == 0 || g_strcmp0 (type, "application/problem+json") == 0)
-    {
-      resp->json = json_from_string (resp->text, &error);
-      g_assert_no_error (error);
-    }
-  return resp;
-}
-
 static char *
-metrics_text (SoupSession *session, ElTestServer *server)
+metrics_text (ElTestApi *api)
 {
-  g_autoptr (Resp) resp = call (session, server, "GET", "/api/metrics", NULL, NULL, NULL);
+  g_autoptr (ElTestResponse) resp = el_test_api_call (api, "GET", "/api/metrics", NULL, NULL, EL_TEST_END);
 
   g_assert_cmpuint (resp->status, ==, 200);
-  return g_steal_pointer (&resp->text);
+  return g_strdup (resp->text);
 }
 
 static void
@@ -109,13 +38,9 @@ assert_has_line (const char *text, const char *line)
 static void
 test_metrics (void)
 {
-  static const char *const migrate[] = { "migrate", NULL };
-  static const char *const seed[] = { "seed-demo", "--password", PASSWORD, NULL };
   g_autoptr (ElTestServer) server = el_test_server_new ();
-  g_autoptr (SoupSession) session = new_session ();
-  g_autofree char *err = NULL;
-  g_autofree char *token = NULL;
-  g_autofree char *unit_id = NULL;
+  g_autoptr (ElTestApi) api = el_test_api_new (server);
+  const ElTestLogin *nurse;
   g_autofree char *patient = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
@@ -126,18 +51,13 @@ test_metrics (void)
   g_autofree char *body = NULL;
   g_autofree char *body2 = NULL;
   g_autofree char *versions = NULL;
-  const char *version_body =
-      "{\"base_version\":0,\"source\":\"nurse\",\"situation\":\"Stable overnight.\",\"fields\":{}}";
+  g_autofree char *version_body = el_test_sbar_version_body (0, "Stable overnight.");
 
-  el_test_server_setenv (server, "RATE_LIMIT_ENABLED", "false");
-  g_assert_cmpint (el_test_server_run (server, migrate, NULL, &err), ==, 0);
-  g_clear_pointer (&err, g_free);
-  g_assert_cmpint (el_test_server_run (server, seed, NULL, &err), ==, 0);
-  el_test_server_set_migrate (server, FALSE);
+  el_test_demo_prepare (server, PASSWORD);
   el_test_server_start (server);
 
   /* registered before anything happened: the speech histograms stay empty and say why */
-  before = metrics_text (session, server);
+  before = metrics_text (api);
   g_assert_nonnull (strstr (before, "# TYPE el_handoffs_created_total counter\n"));
   g_assert_nonnull (strstr (before, "# TYPE el_sbar_versions_created_total counter\n"));
   g_assert_nonnull (strstr (before, "# TYPE el_sbar_completeness_score histogram\n"));
@@ -150,39 +70,24 @@ test_metrics (void)
   assert_has_line (before, "el_transcription_duration_seconds_count 0");
   assert_has_line (before, "el_extraction_duration_seconds_count 0");
 
-  {
-    const char *login = "{\"email\":\"nurse.a@demo.eclipselink.ai\",\"password\":\"" PASSWORD "\"}";
-    g_autoptr (Resp) resp = call (session, server, "POST", "/api/v1/auth/login", NULL, login, NULL);
-    JsonObject *user;
+  nurse = el_test_api_login (api, EL_TEST_DEMO_NURSE_A, PASSWORD);
+  g_assert_nonnull (nurse->unit_id);
+  patient = el_test_api_patient_id (api, nurse, 0);
 
-    g_assert_cmpuint (resp->status, ==, 200);
-    token = g_strdup (json_object_get_string_member (json_node_get_object (resp->json), "access_token"));
-    user = json_object_get_object_member (json_node_get_object (resp->json), "user");
-    unit_id = g_strdup (json_object_get_string_member (user, "unit_id"));
-  }
-  {
-    g_autofree char *path = g_strdup_printf ("/api/v1/patients?unit_id=%s", unit_id);
-    g_autoptr (Resp) resp = call (session, server, "GET", path, token, NULL, NULL);
-    JsonArray *items;
-
-    g_assert_cmpuint (resp->status, ==, 200);
-    items = json_object_get_array_member (json_node_get_object (resp->json), "items");
-    patient = g_strdup (json_object_get_string_member (json_array_get_object_element (items, 0), "id"));
-  }
-
-  body = g_strdup_printf (
-      "{\"id\":\"%s\",\"patient_id\":\"%s\",\"shift_date\":\"2026-11-20\",\"shift\":\"day\"}", id, patient);
-  body2 = g_strdup_printf (
-      "{\"id\":\"%s\",\"patient_id\":\"%s\",\"shift_date\":\"2026-11-20\",\"shift\":\"night\"}", id2,
-      patient);
-  versions = g_strdup_printf ("/api/v1/handoffs/%s/sbar/versions", id);
+  body = el_test_handoff_body (id, patient, "day", NULL);
+  body2 = el_test_handoff_body (id2, patient, "night", NULL);
+  versions = el_test_handoff_path (id, "/sbar/versions");
   {
     g_autofree char *key2 = g_uuid_string_random ();
     g_autofree char *key3 = g_uuid_string_random ();
-    g_autoptr (Resp) a = call (session, server, "POST", "/api/v1/handoffs", token, body, key);
-    g_autoptr (Resp) replayed = call (session, server, "POST", "/api/v1/handoffs", token, body, key);
-    g_autoptr (Resp) b = call (session, server, "POST", "/api/v1/handoffs", token, body2, key2);
-    g_autoptr (Resp) v = call (session, server, "POST", versions, token, version_body, key3);
+    g_autoptr (ElTestResponse) a =
+        el_test_api_call (api, "POST", "/api/v1/handoffs", nurse, body, "Idempotency-Key", key, EL_TEST_END);
+    g_autoptr (ElTestResponse) replayed =
+        el_test_api_call (api, "POST", "/api/v1/handoffs", nurse, body, "Idempotency-Key", key, EL_TEST_END);
+    g_autoptr (ElTestResponse) b = el_test_api_call (api, "POST", "/api/v1/handoffs", nurse, body2,
+                                                     "Idempotency-Key", key2, EL_TEST_END);
+    g_autoptr (ElTestResponse) v =
+        el_test_api_call (api, "POST", versions, nurse, version_body, "Idempotency-Key", key3, EL_TEST_END);
 
     g_assert_cmpuint (a->status, ==, 201);
     g_assert_cmpuint (replayed->status, ==, 201);
@@ -190,9 +95,9 @@ test_metrics (void)
     g_assert_cmpuint (v->status, ==, 201);
   }
 
-  after = metrics_text (session, server);
+  after = metrics_text (api);
   /* two handoffs (the replay is not a new one), labelled with the unit's id */
-  handoff_line = g_strdup_printf ("el_handoffs_created_total{unit=\"%s\"} 2", unit_id);
+  handoff_line = g_strdup_printf ("el_handoffs_created_total{unit=\"%s\"} 2", nurse->unit_id);
   assert_has_line (after, handoff_line);
   assert_has_line (after, "el_sbar_versions_created_total{source=\"nurse\"} 1");
   assert_has_line (after, "el_sbar_completeness_score_count 1");

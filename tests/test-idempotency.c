@@ -5,13 +5,12 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
-#include <libsoup/soup.h>
 #include <string.h>
 
 #include "el-audit.h"
 #include "el-db.h"
 #include "el-idempotency.h"
-#include "el-test-server.h"
+#include "el-test-api.h"
 
 #define SCOPE  "user:8d0f7a3e-6f1c-4c55-9d5b-1c2f4a5e6b7c"
 #define SCOPE2 "ip:127.0.0.1"
@@ -253,73 +252,14 @@ test_key_validity (void)
  * Through HTTP: the middleware on the test route POST /api/_test/idempotent (el-idempotency.c).
  */
 
-typedef struct
-{
-  guint status;
-  SoupMessageHeaders *headers;
-  char *body;
-} Reply;
-
-static void
-reply_free (Reply *reply)
-{
-  if (reply == NULL)
-    return;
-  g_clear_pointer (&reply->headers, soup_message_headers_unref);
-  g_free (reply->body);
-  g_free (reply);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
-
-static SoupSession *
-new_session (void)
-{
-  g_autoptr (GProxyResolver) direct = g_simple_proxy_resolver_new (NULL, NULL);
-
-  return soup_session_new_with_options ("timeout", 30, "proxy-resolver", direct, NULL);
-}
-
-static Reply *
+/* POSTs @body with this Idempotency-Key (none if NULL), each time from a new session. */
+static ElTestResponse *
 post (ElTestServer *server, const char *key, const char *body)
 {
-  g_autoptr (SoupSession) session = new_session ();
-  g_autofree char *url = el_test_server_url (server, "/api/_test/idempotent");
-  g_autoptr (SoupMessage) msg = soup_message_new ("POST", url);
-  g_autoptr (GBytes) request = g_bytes_new (body, strlen (body));
-  g_autoptr (GBytes) response = NULL;
-  g_autoptr (GError) error = NULL;
-  Reply *reply = g_new0 (Reply, 1);
-  gsize len = 0;
-  const char *data;
+  g_autoptr (ElTestApi) api = el_test_api_new (server);
 
-  if (key != NULL)
-    soup_message_headers_replace (soup_message_get_request_headers (msg), "Idempotency-Key", key);
-  soup_message_set_request_body_from_bytes (msg, "application/json", request);
-  response = soup_session_send_and_read (session, msg, NULL, &error);
-  g_assert_no_error (error);
-  reply->status = soup_message_get_status (msg);
-  reply->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
-  data = g_bytes_get_data (response, &len);
-  reply->body = g_strndup (data, len);
-  return reply;
-}
-
-static const char *
-code_of (Reply *reply)
-{
-  static char code[64];
-  const char *start = strstr (reply->body, "\"code\":\"");
-  const char *end;
-
-  g_assert_nonnull (start);
-  start += strlen ("\"code\":\"");
-  end = strchr (start, '"');
-  g_assert_nonnull (end);
-  g_assert_cmpint (end - start, <, (int) sizeof code);
-  memcpy (code, start, (gsize) (end - start));
-  code[end - start] = '\0';
-  return code;
+  return el_test_api_call (api, "POST", "/api/_test/idempotent", NULL, body, "Idempotency-Key", key,
+                           EL_TEST_END);
 }
 
 static ElTestServer *
@@ -335,7 +275,7 @@ start_server (void)
 typedef struct
 {
   ElTestServer *server;
-  Reply *reply;
+  ElTestResponse *reply;
 } SlowCall;
 
 static gpointer
@@ -354,74 +294,73 @@ test_http (void)
 
   /* the first request makes the effect; its retry gets the same bytes and makes none */
   {
-    g_autoptr (Reply) first = post (server, "key-1", "{}");
-    g_autoptr (Reply) again = post (server, "key-1", "{}");
-    g_autoptr (Reply) other = post (server, "key-2", "{}");
+    g_autoptr (ElTestResponse) first = post (server, "key-1", "{}");
+    g_autoptr (ElTestResponse) again = post (server, "key-1", "{}");
+    g_autoptr (ElTestResponse) other = post (server, "key-2", "{}");
 
     g_assert_cmpuint (first->status, ==, 201);
-    g_assert_cmpstr (first->body, ==, "{\"effects\":1}");
-    g_assert_null (soup_message_headers_get_one (first->headers, EL_IDEMPOTENCY_REPLAYED_HEADER));
+    g_assert_cmpstr (first->text, ==, "{\"effects\":1}");
+    g_assert_null (el_test_response_get_header (first, EL_IDEMPOTENCY_REPLAYED_HEADER));
     g_assert_cmpuint (again->status, ==, 201);
-    g_assert_cmpstr (again->body, ==, "{\"effects\":1}");
-    g_assert_cmpstr (soup_message_headers_get_one (again->headers, EL_IDEMPOTENCY_REPLAYED_HEADER), ==,
-                     "true");
-    g_assert_cmpstr (soup_message_headers_get_one (again->headers, "ETag"), ==, "\"test-etag\"");
-    g_assert_cmpstr (soup_message_headers_get_one (again->headers, "Content-Type"), ==, "application/json");
+    g_assert_cmpstr (again->text, ==, "{\"effects\":1}");
+    g_assert_cmpstr (el_test_response_get_header (again, EL_IDEMPOTENCY_REPLAYED_HEADER), ==, "true");
+    g_assert_cmpstr (el_test_response_get_header (again, "ETag"), ==, "\"test-etag\"");
+    g_assert_cmpstr (el_test_response_get_header (again, "Content-Type"), ==, "application/json");
     g_assert_cmpuint (other->status, ==, 201);
-    g_assert_cmpstr (other->body, ==, "{\"effects\":2}");
+    g_assert_cmpstr (other->text, ==, "{\"effects\":2}");
   }
 
   /* the same key with another body: 422 */
   {
-    g_autoptr (Reply) reused = post (server, "key-1", "{\"fail\":false}");
+    g_autoptr (ElTestResponse) reused = post (server, "key-1", "{\"fail\":false}");
 
     g_assert_cmpuint (reused->status, ==, 422);
-    g_assert_cmpstr (code_of (reused), ==, "idempotency_key_reused");
+    g_assert_cmpstr (el_test_response_get_string (reused, "code"), ==, "idempotency_key_reused");
   }
 
   /* no key, a bad key: 400 */
   {
-    g_autoptr (Reply) none = post (server, NULL, "{}");
-    g_autoptr (Reply) bad = post (server, "has space", "{}");
+    g_autoptr (ElTestResponse) none = post (server, NULL, "{}");
+    g_autoptr (ElTestResponse) bad = post (server, "has space", "{}");
 
     g_assert_cmpuint (none->status, ==, 400);
-    g_assert_cmpstr (code_of (none), ==, "invalid_request");
+    g_assert_cmpstr (el_test_response_get_string (none, "code"), ==, "invalid_request");
     g_assert_cmpuint (bad->status, ==, 400);
-    g_assert_cmpstr (code_of (bad), ==, "invalid_request");
+    g_assert_cmpstr (el_test_response_get_string (bad, "code"), ==, "invalid_request");
   }
 
   /* a failing handler leaves no key: the retry runs again (and fails again, not 409, not a replay) */
   {
-    g_autoptr (Reply) failed = post (server, "key-fail", "{\"fail\":true}");
-    g_autoptr (Reply) retry = post (server, "key-fail", "{\"fail\":true}");
-    g_autoptr (Reply) next = post (server, "key-3", "{}");
+    g_autoptr (ElTestResponse) failed = post (server, "key-fail", "{\"fail\":true}");
+    g_autoptr (ElTestResponse) retry = post (server, "key-fail", "{\"fail\":true}");
+    g_autoptr (ElTestResponse) next = post (server, "key-3", "{}");
 
     g_assert_cmpuint (failed->status, ==, 422);
-    g_assert_cmpstr (code_of (failed), ==, "validation_failed");
+    g_assert_cmpstr (el_test_response_get_string (failed, "code"), ==, "validation_failed");
     g_assert_cmpuint (retry->status, ==, 422);
-    g_assert_cmpstr (code_of (retry), ==, "validation_failed");
+    g_assert_cmpstr (el_test_response_get_string (retry, "code"), ==, "validation_failed");
     /* the failed effects were rolled back */
-    g_assert_cmpstr (next->body, ==, "{\"effects\":3}");
+    g_assert_cmpstr (next->text, ==, "{\"effects\":3}");
   }
 
   /* a duplicate while the first is still running: 409; afterwards, the replay */
   {
     SlowCall call = { server, NULL };
     GThread *thread = g_thread_new ("slow", slow_thread, &call);
-    g_autoptr (Reply) duplicate = NULL;
-    g_autoptr (Reply) later = NULL;
+    g_autoptr (ElTestResponse) duplicate = NULL;
+    g_autoptr (ElTestResponse) later = NULL;
 
     g_usleep (500 * G_TIME_SPAN_MILLISECOND);
     duplicate = post (server, "slow-key", "{\"delay_ms\":1500}");
     g_thread_join (thread);
     g_assert_cmpuint (duplicate->status, ==, 409);
-    g_assert_cmpstr (code_of (duplicate), ==, "conflict");
+    g_assert_cmpstr (el_test_response_get_string (duplicate, "code"), ==, "conflict");
     g_assert_cmpuint (call.reply->status, ==, 201);
-    g_assert_cmpstr (call.reply->body, ==, "{\"effects\":4}");
+    g_assert_cmpstr (call.reply->text, ==, "{\"effects\":4}");
     later = post (server, "slow-key", "{\"delay_ms\":1500}");
     g_assert_cmpuint (later->status, ==, 201);
-    g_assert_cmpstr (later->body, ==, "{\"effects\":4}");
-    reply_free (call.reply);
+    g_assert_cmpstr (later->text, ==, "{\"effects\":4}");
+    el_test_response_free (call.reply);
   }
 
   g_assert_cmpint (el_test_server_stop (server), ==, 0);
