@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <openssl/crypto.h>
 #include <string.h>
 
 #include "crypto/el-vault-private.h"
@@ -428,6 +429,165 @@ test_no_plaintext (void)
   g_assert_false (contains (b, "Quackenbush"));
 }
 
+/* el_vault_generate_key (): 32 random bytes, different each time, usable as a vault key. */
+static void
+test_generate_key (void)
+{
+  guint8 a[EL_VAULT_KEY_BYTES], b[EL_VAULT_KEY_BYTES];
+  static const guint8 zero[EL_VAULT_KEY_BYTES] = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ElVault) vault = NULL;
+  g_autoptr (ElVault) same = NULL;
+  g_autoptr (GBytes) sealed = NULL;
+  g_autoptr (GBytes) opened = NULL;
+
+  memset (a, 0, sizeof a);
+  memset (b, 0, sizeof b);
+  g_assert_true (el_vault_generate_key (a, &error));
+  g_assert_no_error (error);
+  g_assert_true (el_vault_generate_key (b, &error));
+  g_assert_no_error (error);
+  g_assert_true (memcmp (a, zero, sizeof a) != 0);
+  g_assert_true (memcmp (a, b, sizeof a) != 0);
+
+  vault = el_vault_new (a);
+  same = el_vault_new (a);
+  sealed = el_vault_seal (vault, "v", 1, "t|1|c|1", &error);
+  g_assert_no_error (error);
+  opened =
+      el_vault_open (same, g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed), "t|1|c|1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (opened, NULL), g_bytes_get_size (opened), "v", 1);
+}
+
+/* Two rows' sealed values swapped in place (as someone editing the database file could): each
+ * fails under its new row's associated data, and opens again once put back. Likewise a value
+ * copied to another column of its row, and an older version's value put in the newer version. */
+static void
+test_swap (void)
+{
+  g_autoptr (ElVault) vault = test_vault (9);
+  const char *ad_a = "patients|a|doc|3", *ad_b = "patients|b|doc|3";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) a = el_vault_seal (vault, "{\"name\":\"A\"}", 12, ad_a, &error);
+  g_autoptr (GBytes) b = el_vault_seal (vault, "{\"name\":\"B\"}", 12, ad_b, &error);
+  g_autoptr (GBytes) v2 = el_vault_seal (vault, "old", 3, "sbar_versions|h1|situation|2", &error);
+  g_autoptr (GBytes) v3 = el_vault_seal (vault, "new", 3, "sbar_versions|h1|situation|3", &error);
+  struct
+  {
+    GBytes *value;
+    const char *moved_to;
+  } moves[] = {
+    { a, ad_b },                             /* row a's value in row b */
+    { b, ad_a },                             /* and the reverse */
+    { a, "patients|a|notes|3" },             /* another column */
+    { v2, "sbar_versions|h1|situation|3" },  /* an old version replayed as the new one */
+    { v3, "sbar_versions|h1|background|3" }, /* another field of the same version */
+    { v3, "sbar_versions|h2|situation|3" },  /* another handoff */
+  };
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (moves); i++)
+    {
+      g_autoptr (GBytes) opened =
+          el_vault_open (vault, g_bytes_get_data (moves[i].value, NULL), g_bytes_get_size (moves[i].value),
+                         moves[i].moved_to, &error);
+
+      g_assert_null (opened);
+      g_assert_error (error, EL_VAULT_ERROR, EL_VAULT_ERROR_TAMPERED);
+      g_clear_error (&error);
+    }
+  {
+    g_autoptr (GBytes) opened_a =
+        el_vault_open (vault, g_bytes_get_data (a, NULL), g_bytes_get_size (a), ad_a, &error);
+    g_autoptr (GBytes) opened_v3 = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpmem (g_bytes_get_data (opened_a, NULL), g_bytes_get_size (opened_a), "{\"name\":\"A\"}", 12);
+    opened_v3 = el_vault_open (vault, g_bytes_get_data (v3, NULL), g_bytes_get_size (v3),
+                               "sbar_versions|h1|situation|3", &error);
+    g_assert_no_error (error);
+    g_assert_cmpmem (g_bytes_get_data (opened_v3, NULL), g_bytes_get_size (opened_v3), "new", 3);
+  }
+}
+
+/* Key rotation at vault level: every value opened with the old vault and resealed with the new
+ * one under the same associated data; the new values open only with the new key, the old values
+ * only with the old key, and derived vaults follow their master. */
+static void
+test_rotation (void)
+{
+  guint8 old_key[EL_VAULT_KEY_BYTES], new_key[EL_VAULT_KEY_BYTES];
+  g_autoptr (ElVault) old_master = NULL;
+  g_autoptr (ElVault) new_master = NULL;
+  g_autoptr (ElVault) old_phi = NULL;
+  g_autoptr (ElVault) new_phi = NULL;
+  g_autoptr (GPtrArray) sealed = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr (GPtrArray) resealed = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr (GError) error = NULL;
+  const guint n = 50;
+
+  g_assert_true (el_vault_generate_key (old_key, &error));
+  g_assert_true (el_vault_generate_key (new_key, &error));
+  g_assert_no_error (error);
+  old_master = el_vault_new (old_key);
+  new_master = el_vault_new (new_key);
+  OPENSSL_cleanse (old_key, sizeof old_key);
+  OPENSSL_cleanse (new_key, sizeof new_key);
+  old_phi = el_vault_new_derived (old_master, "phi");
+  new_phi = el_vault_new_derived (new_master, "phi");
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *value = g_strdup_printf ("patient %u: allergic to penicillin", i);
+      g_autofree char *ad = g_strdup_printf ("patients|p%u|doc|1", i);
+
+      g_ptr_array_add (sealed, el_vault_seal (old_phi, value, strlen (value), ad, &error));
+      g_assert_no_error (error);
+    }
+
+  /* The rotation: open with the old, seal with the new. */
+  for (guint i = 0; i < n; i++)
+    {
+      GBytes *value = g_ptr_array_index (sealed, i);
+      g_autofree char *ad = g_strdup_printf ("patients|p%u|doc|1", i);
+      g_autoptr (GBytes) plain =
+          el_vault_open (old_phi, g_bytes_get_data (value, NULL), g_bytes_get_size (value), ad, &error);
+
+      g_assert_no_error (error);
+      g_ptr_array_add (resealed, el_vault_seal (new_phi, g_bytes_get_data (plain, NULL),
+                                                g_bytes_get_size (plain), ad, &error));
+      g_assert_no_error (error);
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      GBytes *old_value = g_ptr_array_index (sealed, i);
+      GBytes *new_value = g_ptr_array_index (resealed, i);
+      g_autofree char *expected = g_strdup_printf ("patient %u: allergic to penicillin", i);
+      g_autofree char *ad = g_strdup_printf ("patients|p%u|doc|1", i);
+      g_autoptr (GBytes) opened = el_vault_open (new_phi, g_bytes_get_data (new_value, NULL),
+                                                 g_bytes_get_size (new_value), ad, &error);
+      g_autoptr (GBytes) old_on_new = NULL;
+      g_autoptr (GBytes) new_on_old = NULL;
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (g_bytes_get_data (opened, NULL), ==, expected);
+      g_assert_false (g_bytes_equal (old_value, new_value));
+
+      new_on_old = el_vault_open (old_phi, g_bytes_get_data (new_value, NULL), g_bytes_get_size (new_value),
+                                  ad, &error);
+      g_assert_null (new_on_old);
+      g_assert_error (error, EL_VAULT_ERROR, EL_VAULT_ERROR_TAMPERED);
+      g_clear_error (&error);
+      old_on_new = el_vault_open (new_phi, g_bytes_get_data (old_value, NULL), g_bytes_get_size (old_value),
+                                  ad, &error);
+      g_assert_null (old_on_new);
+      g_assert_error (error, EL_VAULT_ERROR, EL_VAULT_ERROR_TAMPERED);
+      g_clear_error (&error);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -443,6 +603,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/el/crypto/vault/unique-nonces", test_unique_nonces);
   g_test_add_func ("/el/crypto/vault/derived", test_derived);
   g_test_add_func ("/el/crypto/vault/no-plaintext", test_no_plaintext);
+  g_test_add_func ("/el/crypto/vault/generate-key", test_generate_key);
+  g_test_add_func ("/el/crypto/vault/swap", test_swap);
+  g_test_add_func ("/el/crypto/vault/rotation", test_rotation);
 
   return g_test_run ();
 }

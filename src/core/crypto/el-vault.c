@@ -62,6 +62,28 @@ el_vault_init (ElVault *self)
 }
 
 /**
+ * el_vault_generate_key:
+ * @out: (out caller-allocates): 32 random bytes from RAND_bytes(); the caller wipes them with
+ *   OPENSSL_cleanse() once a vault (or the keyring) holds them
+ * @error: %EL_VAULT_ERROR_FAILED if OpenSSL's random generator fails (then @out is zeroed)
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+el_vault_generate_key (guint8 out[EL_VAULT_KEY_BYTES], GError **error)
+{
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  if (RAND_bytes (out, EL_VAULT_KEY_BYTES) != 1)
+    {
+      OPENSSL_cleanse (out, EL_VAULT_KEY_BYTES);
+      g_set_error_literal (error, EL_VAULT_ERROR, EL_VAULT_ERROR_FAILED, "the random generator failed");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
  * el_vault_new:
  * @key: 32 bytes; copied, the caller wipes its own copy
  *

@@ -32,6 +32,14 @@ G_BEGIN_DECLS
  * (el_vault_mac(), HMAC-SHA256 with the vault's key: use a vault derived for MACs only).
  *
  * A vault is immutable once made: seal, open and mac may run from any thread at the same time.
+ *
+ * Keys come from el_vault_generate_key() (256 bits from RAND_bytes(), the data key made at first
+ * sign-in and kept only in the keyring, see el-secrets.h). A vault never hands its key out. Key
+ * rotation needs no more API: make a vault with the new key, then for every sealed value open it
+ * with the old vault and seal it with the new one under the same associated data, in one
+ * transaction; store the new key in the keyring before that transaction commits and drop the old
+ * vault after it. Values sealed under the old key never open under the new one (and the reverse),
+ * so a half-done rotation is detected rather than misread.
  */
 
 #define EL_VAULT_KEY_BYTES     32
@@ -57,6 +65,8 @@ typedef enum
 G_DECLARE_FINAL_TYPE (ElVault, el_vault, EL, VAULT, GObject)
 
 GQuark el_vault_error_quark (void);
+
+gboolean el_vault_generate_key (guint8 out[EL_VAULT_KEY_BYTES], GError **error);
 
 ElVault *el_vault_new (const guint8 key[EL_VAULT_KEY_BYTES]);
 ElVault *el_vault_new_derived (ElVault *master, const char *label);
