@@ -1206,6 +1206,94 @@ test_sign_acknowledge (Fixture *f, gconstpointer data)
   g_assert_cmpint (query_int (f->db, "SELECT count(*) FROM sbar_versions"), ==, 2);
 }
 
+/* The list and change-feed JSON written straight from rows is exactly the models' JSON. */
+static void
+assert_json_paths_agree (ElDb *db, guint limit)
+{
+  g_autofree char *cursor = NULL;
+  guint pages = 0;
+
+  for (;;)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GPtrArray) objects = NULL;
+      g_autoptr (GString) expected = g_string_new (NULL);
+      g_autoptr (GString) text = g_string_new (NULL);
+      g_autofree char *next_objects = NULL;
+      g_autofree char *next_text = NULL;
+      gboolean more_objects = FALSE, more_text = FALSE;
+
+      objects = el_repo_handoffs_list (db, NULL, cursor, limit, &next_objects, &more_objects, &error);
+      g_assert_no_error (error);
+      g_assert_true (
+          el_repo_handoffs_list_json (db, NULL, cursor, limit, text, &next_text, &more_text, &error));
+      g_assert_no_error (error);
+      for (guint i = 0; i < objects->len; i++)
+        {
+          ElHandoff *handoff = g_ptr_array_index (objects, i);
+          g_autofree char *one = el_handoff_to_data (handoff, NULL);
+          g_autoptr (GString) single = g_string_new (NULL);
+
+          if (i > 0)
+            g_string_append_c (expected, ',');
+          g_string_append (expected, one);
+          g_assert_true (el_repo_handoff_write_json (db, el_handoff_get_id (handoff), single, &error));
+          g_assert_no_error (error);
+          g_assert_cmpstr (single->str, ==, one);
+        }
+      g_assert_cmpstr (text->str, ==, expected->str);
+      g_assert_cmpint (more_text, ==, more_objects);
+      g_assert_cmpstr (next_text, ==, next_objects);
+      pages++;
+      if (!more_objects)
+        break;
+      g_free (cursor);
+      cursor = g_steal_pointer (&next_objects);
+    }
+  g_assert_cmpuint (pages, >=, limit < 30 ? 2 : 1);
+}
+
+static void
+test_handoff_json (Fixture *f, gconstpointer data)
+{
+  const char *note = "Read back: \"2 mg\" \\ morphine\n\tq4h \x01 \xe2\x80\x94 \xc3\xbc \xe2\x9c\x93";
+  g_autoptr (GPtrArray) ids = create_many (f->db, 30);
+  g_autoptr (ElHandoff) created = create_handoff (f->db, HO_1, PAT_1, 25, EL_SHIFT_DAY);
+  g_autoptr (ElSbarVersion) v1 = NULL;
+  g_autoptr (ElHandoff) done = NULL;
+  g_autoptr (ElHandoff) failed = NULL;
+  g_autoptr (GString) missing = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+
+  /* a signed and acknowledged handoff with a read-back note that needs escaping */
+  v1 = append (f->db, HO_1, 0, "Wean oxygen.", 88, NURSE_A);
+  set_clock (f->db, 2026, 11, 25, 18, 50);
+  g_clear_object (&done);
+  done = el_repo_handoff_sign (f->db, HO_1, 1, NURSE_A, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&done);
+  done = el_repo_handoff_acknowledge (f->db, HO_1, 1, note, CHARGE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (el_handoff_get_readback_note (done), ==, note);
+  /* a failed one with its reason */
+  g_clear_object (&failed);
+  failed = el_repo_handoff_set_status (f->db, g_ptr_array_index (ids, 0), EL_HANDOFF_STATUS_PROCESSING, NULL,
+                                       NURSE_A, &error);
+  g_assert_no_error (error);
+  g_clear_object (&failed);
+  failed = el_repo_handoff_set_status (f->db, g_ptr_array_index (ids, 0), EL_HANDOFF_STATUS_FAILED,
+                                       "speech \"engine\" failed\n", NURSE_A, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (el_handoff_get_failure_reason (failed));
+
+  assert_json_paths_agree (f->db, 7);
+  assert_json_paths_agree (f->db, 200);
+
+  g_assert_false (
+      el_repo_handoff_write_json (f->db, "9c8b7a60-5f4e-4d3c-9b2a-1f0e9d8cffff", missing, &error));
+  g_assert_error (error, EL_REPO_ERROR, EL_REPO_ERROR_NOT_FOUND);
+}
+
 /* Recordings ------------------------------------------------------------------------------------ */
 
 #define REC_1  "3e4f5a6b-7c8d-4e9f-a0b1-c2d3e4f50001"
@@ -1822,6 +1910,7 @@ main (int argc, char *argv[])
   ADD ("/el/server/repo/handoffs/create", test_handoff_create);
   ADD ("/el/server/repo/handoffs/pages", test_handoff_pages);
   ADD ("/el/server/repo/handoffs/update", test_handoff_update);
+  ADD ("/el/server/repo/handoffs/json", test_handoff_json);
   ADD ("/el/server/repo/sbar/versions", test_sbar_versions);
   ADD ("/el/server/repo/sbar/sign-acknowledge", test_sign_acknowledge);
   ADD ("/el/server/repo/recordings", test_recordings);

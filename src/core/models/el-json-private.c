@@ -582,6 +582,20 @@ append_string (GString *out, const char *str)
   g_string_append_c (out, '"');
 }
 
+/**
+ * el_json_append_string:
+ * @out: where to append
+ * @str: UTF-8 text
+ *
+ * Appends @str as a JSON string literal, quotes included, escaped exactly as el_json_node_to_data()
+ * escapes strings (for code that writes JSON text directly, such as the server's list endpoints).
+ */
+void
+el_json_append_string (GString *out, const char *str)
+{
+  append_string (out, str);
+}
+
 /* An integer in decimal without printf. */
 static void
 append_int64 (GString *out, gint64 value)

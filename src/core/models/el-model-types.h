@@ -28,5 +28,6 @@ gboolean el_date_parse (const char *str, GDate *out);
 char *el_date_format (const GDate *date);
 
 char *el_json_node_to_data (JsonNode *node, gsize *len);
+void el_json_append_string (GString *out, const char *str);
 
 G_END_DECLS

@@ -506,10 +506,9 @@ list_handoffs (ElHttpRequest *req, gpointer user_data)
   ElRepoHandoffFilter filter = { 0 };
   g_autofree char *scope = el_api_user_unit (ctx, req);
   g_autofree char *next_cursor = NULL;
-  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (GString) body = NULL;
+  g_autoptr (GBytes) bytes = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonBuilder) builder = NULL;
-  g_autoptr (JsonNode) node = NULL;
   const char *unit_id = el_http_request_get_query (req, "unit_id");
   const char *patient_id = el_http_request_get_query (req, "patient_id");
   const char *status = el_http_request_get_query (req, "status");
@@ -563,8 +562,11 @@ list_handoffs (ElHttpRequest *req, gpointer user_data)
   filter.scope_unit_id = scope;
   filter.patient_id = patient_id;
 
-  items = el_repo_handoffs_list (ctx->db, &filter, cursor, (guint) limit, &next_cursor, &has_more, &error);
-  if (items == NULL)
+  /* The body is written straight from the rows (el_repo_handoffs_list_json()): no model objects. */
+  body = g_string_sized_new (16384);
+  g_string_append (body, "{\"items\":[");
+  if (!el_repo_handoffs_list_json (ctx->db, &filter, cursor, (guint) limit, body, &next_cursor, &has_more,
+                                   &error))
     {
       if (g_error_matches (error, EL_REPO_ERROR, EL_REPO_ERROR_INVALID))
         el_http_request_respond_problem (req, EL_HTTP_PROBLEM_INVALID_REQUEST, "cursor is not valid");
@@ -572,24 +574,15 @@ list_handoffs (ElHttpRequest *req, gpointer user_data)
         el_api_respond_repo_error (req, error, NULL);
       return;
     }
-
-  builder = json_builder_new ();
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "items");
-  json_builder_begin_array (builder);
-  for (guint i = 0; i < items->len; i++)
-    json_builder_add_value (builder, el_handoff_to_json (g_ptr_array_index (items, i)));
-  json_builder_end_array (builder);
-  json_builder_set_member_name (builder, "has_more");
-  json_builder_add_boolean_value (builder, has_more);
+  g_string_append (body, has_more ? "],\"has_more\":true" : "],\"has_more\":false");
   if (has_more && next_cursor != NULL)
     {
-      json_builder_set_member_name (builder, "next_cursor");
-      json_builder_add_string_value (builder, next_cursor);
+      g_string_append (body, ",\"next_cursor\":");
+      el_json_append_string (body, next_cursor);
     }
-  json_builder_end_object (builder);
-  node = json_builder_get_root (builder);
-  el_http_request_respond_json (req, SOUP_STATUS_OK, node);
+  g_string_append_c (body, '}');
+  bytes = g_string_free_to_bytes (g_steal_pointer (&body));
+  el_http_request_respond_bytes (req, SOUP_STATUS_OK, "application/json", bytes);
 }
 
 /* el_handoffs_created_total{unit}: the unit's id (units are few and fixed; names may be renamed). */

@@ -64,11 +64,6 @@ entity_node (ElDb *db, int kind, const char *id, GError **error)
           g_autoptr (ElUser) user = el_repo_user_get (db, id, NULL, NULL, error);
           return user != NULL ? el_user_to_json (user) : NULL;
         }
-      case 3:
-        {
-          g_autoptr (ElHandoff) handoff = el_repo_handoff_load (db, id, error);
-          return handoff != NULL ? el_handoff_to_json (handoff) : NULL;
-        }
       case 4:
         {
           g_autoptr (ElRecording) recording = el_repo_recording_get (db, id, NULL, NULL, error);
@@ -92,6 +87,8 @@ write_entity (ElDb *db, int kind, const char *id, GString *out, GError **error)
     return el_repo_patient_write_json (db, id, out, error);
   if (kind == 5)
     return el_repo_sbar_write_json (db, id, out, error);
+  if (kind == 3)
+    return el_repo_handoff_write_json (db, id, out, error);
   node = entity_node (db, kind, id, error);
   if (node == NULL)
     return FALSE;

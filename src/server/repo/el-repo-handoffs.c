@@ -66,6 +66,105 @@ handoff_from_row (ElDb *db, ElDbStmt *stmt, GError **error)
   return g_steal_pointer (&handoff);
 }
 
+static void
+put_member (GString *out, const char *name)
+{
+  g_string_append (out, ",\"");
+  g_string_append (out, name);
+  g_string_append (out, "\":");
+}
+
+static void
+put_string (GString *out, const char *name, const char *value)
+{
+  if (value == NULL)
+    return;
+  put_member (out, name);
+  el_json_append_string (out, value);
+}
+
+/* A stored timestamp as el_json_put_timestamp() writes it: canonical UTC, omitted if unreadable. */
+static void
+put_timestamp (GString *out, const char *name, const char *text)
+{
+  g_autoptr (GDateTime) parsed = text != NULL ? el_timestamp_parse (text) : NULL;
+  g_autofree char *canonical = parsed != NULL ? el_timestamp_format (parsed) : NULL;
+
+  put_string (out, name, canonical);
+}
+
+/* The Handoff JSON of a row (HANDOFF_COLUMNS): member for member the text el_handoff_to_data() writes
+ * for handoff_from_row()'s object (test-repo compares the two on every kind of row), without the
+ * object — the list endpoints and the change feed write many of them per request. */
+static gboolean
+handoff_write_row_json (ElDb *db, ElDbStmt *stmt, GString *out, GError **error)
+{
+  const char *id = el_repo_column_text (stmt, 0);
+  g_autofree char *note = NULL;
+  g_autofree char *date_text = NULL;
+  gsize note_len = 0;
+  ElHandoffStatus status = EL_HANDOFF_STATUS_DRAFT;
+  ElShift shift = EL_SHIFT_DAY;
+  GDate date;
+
+  if (!el_handoff_status_from_string (el_repo_column_text (stmt, 3), &status) ||
+      !el_date_parse (el_repo_column_text (stmt, 4), &date) ||
+      !el_shift_from_string (el_repo_column_text (stmt, 5), &shift))
+    {
+      g_set_error (error, EL_DB_ERROR, EL_DB_ERROR_CORRUPT, "handoff %s has an invalid status, date or shift",
+                   id);
+      return FALSE;
+    }
+  if (!el_db_column_sealed (db, stmt, 17, "handoffs", id, "readback_note", &note, &note_len, error))
+    return FALSE;
+  date_text = el_date_format (&date);
+
+  g_string_append (out, "{\"id\":");
+  el_json_append_string (out, id);
+  put_string (out, "patient_id", el_repo_column_text (stmt, 1));
+  put_string (out, "unit_id", el_repo_column_text (stmt, 2));
+  put_string (out, "status", el_handoff_status_to_string (status));
+  put_string (out, "shift_date", date_text);
+  put_string (out, "shift", el_shift_to_string (shift));
+  put_string (out, "outgoing_nurse_id", el_repo_column_text (stmt, 6));
+  put_string (out, "receiving_nurse_id", el_repo_column_text (stmt, 7));
+  put_string (out, "created_by", el_repo_column_text (stmt, 8));
+  put_timestamp (out, "created_at", el_repo_column_text (stmt, 9));
+  put_timestamp (out, "updated_at", el_repo_column_text (stmt, 10));
+  put_member (out, "latest_version");
+  g_string_append_printf (out, "%d", sqlite3_column_int (stmt, 11));
+  put_string (out, "etag", el_repo_column_text (stmt, 12));
+  put_string (out, "signed_by", el_repo_column_text (stmt, 13));
+  put_timestamp (out, "signed_at", el_repo_column_text (stmt, 14));
+  put_string (out, "acknowledged_by", el_repo_column_text (stmt, 15));
+  put_timestamp (out, "acknowledged_at", el_repo_column_text (stmt, 16));
+  put_string (out, "readback_note", note);
+  if (note != NULL)
+    OPENSSL_cleanse (note, note_len);
+  put_string (out, "failure_reason", el_repo_column_text (stmt, 18));
+  g_string_append_c (out, '}');
+  return TRUE;
+}
+
+/* el_repo_handoff_load()'s handoff as JSON text (the change feed); %EL_REPO_ERROR_NOT_FOUND if gone. */
+gboolean
+el_repo_handoff_write_json (ElDb *db, const char *handoff_id, GString *out, GError **error)
+{
+  g_autoptr (ElDbStmt) stmt =
+      el_db_prepare (db, "SELECT " HANDOFF_COLUMNS " FROM handoffs WHERE id = ?1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  el_repo_bind_text (stmt, 1, handoff_id);
+  rc = el_db_step (db, stmt, error);
+  if (rc == SQLITE_DONE)
+    return el_repo_fail (error, EL_REPO_ERROR_NOT_FOUND, "no such handoff");
+  if (rc != SQLITE_ROW)
+    return FALSE;
+  return handoff_write_row_json (db, stmt, out, error);
+}
+
 ElHandoff *
 el_repo_handoff_load (ElDb *db, const char *handoff_id, GError **error)
 {
@@ -403,13 +502,12 @@ el_repo_handoff_create (ElDb *db, ElHandoff *request, const char *actor_id, gboo
 
 /* List ------------------------------------------------------------------------------------------ */
 
+/* The cursor after a row: its shift_date, created_at and id as stored (what the ORDER BY compares). */
 static char *
-cursor_encode (ElHandoff *last)
+cursor_encode (const char *date, const char *created_at, const char *id)
 {
-  g_autofree char *date = el_date_format (el_handoff_get_shift_date (last));
-  g_autofree char *created_at = el_timestamp_format (el_handoff_get_created_at (last));
-  g_autofree char *raw = g_strdup_printf ("%s%c%s%c%s", date, CURSOR_SEPARATOR, created_at, CURSOR_SEPARATOR,
-                                          el_handoff_get_id (last));
+  g_autofree char *raw =
+      g_strdup_printf ("%s%c%s%c%s", date, CURSOR_SEPARATOR, created_at, CURSOR_SEPARATOR, id);
   char *encoded = g_base64_encode ((const guchar *) raw, strlen (raw));
 
   /* base64url without padding: safe in a query string as it is. */
@@ -475,17 +573,25 @@ cursor_decode (const char *cursor, char **date, char **created_at, char **id, GE
  *
  * Returns: (transfer full) (element-type ElHandoff) (nullable): one page
  */
-GPtrArray *
-el_repo_handoffs_list (ElDb *db,
-                       const ElRepoHandoffFilter *filter,
-                       const char *cursor,
-                       guint limit,
-                       char **next_cursor,
-                       gboolean *has_more,
-                       GError **error)
+/* Called for each row of a page, in order; FALSE (with @error set) stops the page. */
+typedef gboolean (*HandoffRowFunc) (ElDb *db, ElDbStmt *stmt, gpointer user_data, GError **error);
+
+static gboolean
+handoffs_page (ElDb *db,
+               const ElRepoHandoffFilter *filter,
+               const char *cursor,
+               guint limit,
+               HandoffRowFunc row_func,
+               gpointer user_data,
+               char **next_cursor,
+               gboolean *has_more,
+               GError **error)
 {
   static const ElRepoHandoffFilter no_filter = { 0 };
-  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *last_date = NULL;
+  g_autofree char *last_created = NULL;
+  g_autofree char *last_id = NULL;
+  guint count = 0;
   g_autoptr (GString) sql = g_string_new ("SELECT " HANDOFF_COLUMNS " FROM handoffs WHERE 1");
   g_autoptr (ElDbStmt) stmt = NULL;
   g_autofree char *c_date = NULL;
@@ -494,7 +600,7 @@ el_repo_handoffs_list (ElDb *db,
   g_autofree char *shift_date = NULL;
   int rc;
 
-  g_return_val_if_fail (next_cursor != NULL && has_more != NULL, NULL);
+  g_return_val_if_fail (next_cursor != NULL && has_more != NULL, FALSE);
 
   *next_cursor = NULL;
   *has_more = FALSE;
@@ -502,11 +608,10 @@ el_repo_handoffs_list (ElDb *db,
     filter = &no_filter;
   if (limit < 1 || limit > EL_REPO_MAX_LIMIT)
     {
-      el_repo_fail (error, EL_REPO_ERROR_INVALID, "limit: must be from 1 to %d", EL_REPO_MAX_LIMIT);
-      return NULL;
+      return el_repo_fail (error, EL_REPO_ERROR_INVALID, "limit: must be from 1 to %d", EL_REPO_MAX_LIMIT);
     }
   if (cursor != NULL && !cursor_decode (cursor, &c_date, &c_created, &c_id, error))
-    return NULL;
+    return FALSE;
   if (filter->shift_date != NULL)
     shift_date = el_date_format (filter->shift_date);
 
@@ -527,7 +632,7 @@ el_repo_handoffs_list (ElDb *db,
 
   stmt = el_db_prepare (db, sql->str, error);
   if (stmt == NULL)
-    return NULL;
+    return FALSE;
   el_repo_bind_text (stmt, 1, filter->unit_id);
   el_repo_bind_text (stmt, 2, filter->scope_unit_id);
   el_repo_bind_text (stmt, 3, filter->patient_id);
@@ -539,23 +644,94 @@ el_repo_handoffs_list (ElDb *db,
   sqlite3_bind_int (stmt, 9, (int) limit + 1);
   while ((rc = el_db_step (db, stmt, error)) == SQLITE_ROW)
     {
-      ElHandoff *handoff;
-
-      if (items->len == limit)
+      if (count == limit)
         {
           *has_more = TRUE;
           break;
         }
-      handoff = handoff_from_row (db, stmt, error);
-      if (handoff == NULL)
-        return NULL;
-      g_ptr_array_add (items, handoff);
+      if (!row_func (db, stmt, user_data, error))
+        return FALSE;
+      if (++count == limit)
+        {
+          /* the last row of a full page: the next page starts after it */
+          last_date = g_strdup (el_repo_column_text (stmt, 4));
+          last_created = g_strdup (el_repo_column_text (stmt, 9));
+          last_id = g_strdup (el_repo_column_text (stmt, 0));
+        }
     }
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-    return NULL;
+    return FALSE;
   if (*has_more)
-    *next_cursor = cursor_encode (g_ptr_array_index (items, items->len - 1));
+    *next_cursor = cursor_encode (last_date, last_created, last_id);
+  return TRUE;
+}
+
+static gboolean
+collect_row (ElDb *db, ElDbStmt *stmt, gpointer user_data, GError **error)
+{
+  ElHandoff *handoff = handoff_from_row (db, stmt, error);
+
+  if (handoff == NULL)
+    return FALSE;
+  g_ptr_array_add (user_data, handoff);
+  return TRUE;
+}
+
+GPtrArray *
+el_repo_handoffs_list (ElDb *db,
+                       const ElRepoHandoffFilter *filter,
+                       const char *cursor,
+                       guint limit,
+                       char **next_cursor,
+                       gboolean *has_more,
+                       GError **error)
+{
+  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (!handoffs_page (db, filter, cursor, limit, collect_row, items, next_cursor, has_more, error))
+    return NULL;
   return g_steal_pointer (&items);
+}
+
+typedef struct
+{
+  GString *out;
+  guint n;
+} JsonRows;
+
+static gboolean
+write_row (ElDb *db, ElDbStmt *stmt, gpointer user_data, GError **error)
+{
+  JsonRows *rows = user_data;
+
+  if (rows->n++ > 0)
+    g_string_append_c (rows->out, ',');
+  return handoff_write_row_json (db, stmt, rows->out, error);
+}
+
+/**
+ * el_repo_handoffs_list_json:
+ * @out: where the page's Handoff objects are appended as JSON text, separated by commas (no brackets)
+ *
+ * el_repo_handoffs_list() for a response body: the same page, the same cursor, and for each row
+ * exactly the text el_handoff_to_data() would write for el_repo_handoffs_list()'s object, written
+ * from the row without building the object. On failure @out holds a partial page: discard it.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+el_repo_handoffs_list_json (ElDb *db,
+                            const ElRepoHandoffFilter *filter,
+                            const char *cursor,
+                            guint limit,
+                            GString *out,
+                            char **next_cursor,
+                            gboolean *has_more,
+                            GError **error)
+{
+  JsonRows rows = { out, 0 };
+
+  return handoffs_page (db, filter, cursor, limit, write_row, &rows, next_cursor, has_more, error);
 }
 
 /* Changes --------------------------------------------------------------------------------------- */

@@ -76,6 +76,16 @@ GPtrArray *el_repo_handoffs_list (ElDb *db,
                                   gboolean *has_more,
                                   GError **error);
 
+gboolean el_repo_handoff_write_json (ElDb *db, const char *handoff_id, GString *out, GError **error);
+gboolean el_repo_handoffs_list_json (ElDb *db,
+                                     const ElRepoHandoffFilter *filter,
+                                     const char *cursor,
+                                     guint limit,
+                                     GString *out,
+                                     char **next_cursor,
+                                     gboolean *has_more,
+                                     GError **error);
+
 ElHandoff *el_repo_handoff_update (ElDb *db,
                                    const char *handoff_id,
                                    const char *if_match,
