@@ -66,33 +66,6 @@ handoff_from_row (ElDb *db, ElDbStmt *stmt, GError **error)
   return g_steal_pointer (&handoff);
 }
 
-static void
-put_member (GString *out, const char *name)
-{
-  g_string_append (out, ",\"");
-  g_string_append (out, name);
-  g_string_append (out, "\":");
-}
-
-static void
-put_string (GString *out, const char *name, const char *value)
-{
-  if (value == NULL)
-    return;
-  put_member (out, name);
-  el_json_append_string (out, value);
-}
-
-/* A stored timestamp as el_json_put_timestamp() writes it: canonical UTC, omitted if unreadable. */
-static void
-put_timestamp (GString *out, const char *name, const char *text)
-{
-  g_autoptr (GDateTime) parsed = text != NULL ? el_timestamp_parse (text) : NULL;
-  g_autofree char *canonical = parsed != NULL ? el_timestamp_format (parsed) : NULL;
-
-  put_string (out, name, canonical);
-}
-
 /* The Handoff JSON of a row (HANDOFF_COLUMNS): member for member the text el_handoff_to_data() writes
  * for handoff_from_row()'s object (test-repo compares the two on every kind of row), without the
  * object — the list endpoints and the change feed write many of them per request. */
@@ -121,27 +94,27 @@ handoff_write_row_json (ElDb *db, ElDbStmt *stmt, GString *out, GError **error)
 
   g_string_append (out, "{\"id\":");
   el_json_append_string (out, id);
-  put_string (out, "patient_id", el_repo_column_text (stmt, 1));
-  put_string (out, "unit_id", el_repo_column_text (stmt, 2));
-  put_string (out, "status", el_handoff_status_to_string (status));
-  put_string (out, "shift_date", date_text);
-  put_string (out, "shift", el_shift_to_string (shift));
-  put_string (out, "outgoing_nurse_id", el_repo_column_text (stmt, 6));
-  put_string (out, "receiving_nurse_id", el_repo_column_text (stmt, 7));
-  put_string (out, "created_by", el_repo_column_text (stmt, 8));
-  put_timestamp (out, "created_at", el_repo_column_text (stmt, 9));
-  put_timestamp (out, "updated_at", el_repo_column_text (stmt, 10));
-  put_member (out, "latest_version");
+  el_repo_json_put_string (out, "patient_id", el_repo_column_text (stmt, 1));
+  el_repo_json_put_string (out, "unit_id", el_repo_column_text (stmt, 2));
+  el_repo_json_put_string (out, "status", el_handoff_status_to_string (status));
+  el_repo_json_put_string (out, "shift_date", date_text);
+  el_repo_json_put_string (out, "shift", el_shift_to_string (shift));
+  el_repo_json_put_string (out, "outgoing_nurse_id", el_repo_column_text (stmt, 6));
+  el_repo_json_put_string (out, "receiving_nurse_id", el_repo_column_text (stmt, 7));
+  el_repo_json_put_string (out, "created_by", el_repo_column_text (stmt, 8));
+  el_repo_json_put_timestamp (out, "created_at", el_repo_column_text (stmt, 9));
+  el_repo_json_put_timestamp (out, "updated_at", el_repo_column_text (stmt, 10));
+  el_repo_json_put_member (out, "latest_version");
   g_string_append_printf (out, "%d", sqlite3_column_int (stmt, 11));
-  put_string (out, "etag", el_repo_column_text (stmt, 12));
-  put_string (out, "signed_by", el_repo_column_text (stmt, 13));
-  put_timestamp (out, "signed_at", el_repo_column_text (stmt, 14));
-  put_string (out, "acknowledged_by", el_repo_column_text (stmt, 15));
-  put_timestamp (out, "acknowledged_at", el_repo_column_text (stmt, 16));
-  put_string (out, "readback_note", note);
+  el_repo_json_put_string (out, "etag", el_repo_column_text (stmt, 12));
+  el_repo_json_put_string (out, "signed_by", el_repo_column_text (stmt, 13));
+  el_repo_json_put_timestamp (out, "signed_at", el_repo_column_text (stmt, 14));
+  el_repo_json_put_string (out, "acknowledged_by", el_repo_column_text (stmt, 15));
+  el_repo_json_put_timestamp (out, "acknowledged_at", el_repo_column_text (stmt, 16));
+  el_repo_json_put_string (out, "readback_note", note);
   if (note != NULL)
     OPENSSL_cleanse (note, note_len);
-  put_string (out, "failure_reason", el_repo_column_text (stmt, 18));
+  el_repo_json_put_string (out, "failure_reason", el_repo_column_text (stmt, 18));
   g_string_append_c (out, '}');
   return TRUE;
 }

@@ -468,13 +468,10 @@ gboolean
 el_repo_sbar_write_json (ElDb *db, const char *version_id, GString *out, GError **error)
 {
   g_autoptr (ElDbStmt) stmt = el_db_prepare (db, "SELECT " VERSION_COLUMNS " WHERE v.id = ?1", error);
-  g_autoptr (JsonNode) header = NULL;
-  g_autofree char *header_text = NULL;
   g_autofree char *doc = NULL;
   g_autofree char *changes = NULL;
-  gsize header_len = 0, doc_len = 0, changes_len = 0;
+  gsize doc_len = 0, changes_len = 0;
   const char *completeness;
-  JsonObject *obj;
   gboolean ok = FALSE;
   int rc;
 
@@ -497,23 +494,20 @@ el_repo_sbar_write_json (ElDb *db, const char *version_id, GString *out, GError 
       goto out;
     }
 
-  header = el_repo_object_node_new ();
-  obj = json_node_get_object (header);
-  json_object_set_string_member (obj, "id", version_id);
-  json_object_set_string_member (obj, "handoff_id", el_repo_column_text (stmt, 1));
-  json_object_set_int_member (obj, "version", sqlite3_column_int (stmt, 2));
+  g_string_append (out, "{\"id\":");
+  el_json_append_string (out, version_id);
+  el_repo_json_put_string (out, "handoff_id", el_repo_column_text (stmt, 1));
+  el_repo_json_put_member (out, "version");
+  g_string_append_printf (out, "%d", sqlite3_column_int (stmt, 2));
+  el_repo_json_put_member (out, "previous_version_id");
   if (el_repo_column_text (stmt, 3) != NULL)
-    json_object_set_string_member (obj, "previous_version_id", el_repo_column_text (stmt, 3));
+    el_json_append_string (out, el_repo_column_text (stmt, 3));
   else
-    json_object_set_null_member (obj, "previous_version_id");
-  json_object_set_string_member (obj, "author_id", el_repo_column_text (stmt, 4));
-  if (el_repo_column_text (stmt, 5) != NULL)
-    json_object_set_string_member (obj, "author_name", el_repo_column_text (stmt, 5));
-  json_object_set_string_member (obj, "source", el_repo_column_text (stmt, 6));
-  json_object_set_string_member (obj, "created_at", el_repo_column_text (stmt, 7));
-  header_text = el_json_node_to_data (header, &header_len);
-
-  g_string_append_len (out, header_text, (gssize) header_len - 1);
+    g_string_append (out, "null");
+  el_repo_json_put_string (out, "author_id", el_repo_column_text (stmt, 4));
+  el_repo_json_put_string (out, "author_name", el_repo_column_text (stmt, 5));
+  el_repo_json_put_string (out, "source", el_repo_column_text (stmt, 6));
+  el_repo_json_put_string (out, "created_at", el_repo_column_text (stmt, 7));
   if (doc_len > 2)
     {
       g_string_append_c (out, ',');

@@ -211,6 +211,36 @@ el_repo_column_timestamp (ElDbStmt *stmt, int col)
   return text != NULL ? el_timestamp_parse (text) : NULL;
 }
 
+/* JSON text written directly (the list endpoints and the change feed), member by member: each
+ * call appends `,"name":value`, so the caller writes `{"id":...` first. Strings are escaped as the
+ * models' encoder escapes them; NULL values are left out, as the models leave them out. */
+void
+el_repo_json_put_member (GString *out, const char *name)
+{
+  g_string_append (out, ",\"");
+  g_string_append (out, name);
+  g_string_append (out, "\":");
+}
+
+void
+el_repo_json_put_string (GString *out, const char *name, const char *value)
+{
+  if (value == NULL)
+    return;
+  el_repo_json_put_member (out, name);
+  el_json_append_string (out, value);
+}
+
+/* A stored timestamp as el_json_put_timestamp() writes it: canonical UTC, left out if unreadable. */
+void
+el_repo_json_put_timestamp (GString *out, const char *name, const char *text)
+{
+  g_autoptr (GDateTime) parsed = text != NULL ? el_timestamp_parse (text) : NULL;
+  g_autofree char *canonical = parsed != NULL ? el_timestamp_format (parsed) : NULL;
+
+  el_repo_json_put_string (out, name, canonical);
+}
+
 JsonNode *
 el_repo_object_node_new (void)
 {
