@@ -1219,6 +1219,7 @@ el_http_server_get_health (ElHttpServer *self)
 gboolean
 el_http_server_listen (ElHttpServer *self, const char *host, guint port, GError **error)
 {
+  g_autoptr (GSocket) listener = NULL;
   g_autoptr (GInetAddress) address = NULL;
   g_autoptr (GSocketAddress) socket_address = NULL;
   g_autoptr (GError) local_error = NULL;
@@ -1233,7 +1234,19 @@ el_http_server_listen (ElHttpServer *self, const char *host, guint port, GError 
       return FALSE;
     }
   socket_address = g_inet_socket_address_new (address, (guint16) port);
-  if (!soup_server_listen (self->soup, socket_address, 0, &local_error))
+  /* Our own socket for the listen backlog: GSocket's default of 10 pending connections drops the
+   * SYNs of clients that connect at the same moment (each then waits a second to try again), and
+   * every request is a new connection on a libsoup without safe keep-alive. */
+  listener = g_socket_new (g_socket_address_get_family (socket_address), G_SOCKET_TYPE_STREAM,
+                           G_SOCKET_PROTOCOL_DEFAULT, &local_error);
+  if (listener != NULL)
+    {
+      g_socket_set_listen_backlog (listener, EL_HTTP_LISTEN_BACKLOG);
+      if (!g_socket_bind (listener, socket_address, TRUE, &local_error) ||
+          !g_socket_listen (listener, &local_error))
+        g_clear_object (&listener);
+    }
+  if (listener == NULL || !soup_server_listen_socket (self->soup, listener, 0, &local_error))
     {
       g_set_error (error, EL_HTTP_ERROR, EL_HTTP_ERROR_LISTEN, "cannot listen on %s port %u: %s", host, port,
                    local_error->message);

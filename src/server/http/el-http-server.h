@@ -63,6 +63,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (ElHttpServer, el_http_server, EL, HTTP_SERVER, GObject)
 
 #define EL_HTTP_DEFAULT_MAX_BODY      (1024 * 1024)
+#define EL_HTTP_LISTEN_BACKLOG        1024 /* the kernel caps it at net.core.somaxconn */
 #define EL_HTTP_DEFAULT_IO_TIMEOUT_MS 30000
 #define EL_HTTP_SERVER_HEADER         "eclipselink-server"
 
