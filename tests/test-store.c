@@ -1309,8 +1309,10 @@ test_rekey (Fixture *f, gconstpointer data)
   }
   g_assert_cmpuint (get_counts (store).deferred, ==, 1);
   BOOL_CALL (rekey, store, new_vault);
-  /* Still readable in the same session. */
-  g_assert_cmpuint (count_ops (store, EL_STORE_OP_FILTER_PUSHABLE), ==, 2);
+  /* Still readable in the same session: the patch is pushable, the draft saved while the conflict
+   * is open waits behind it (conflicts/followers-*). */
+  g_assert_cmpuint (count_ops (store, EL_STORE_OP_FILTER_PUSHABLE), ==, 1);
+  g_assert_cmpuint (count_ops (store, EL_STORE_OP_FILTER_ALL), ==, 3);
   close_store (store);
   g_clear_object (&store);
 
@@ -1350,14 +1352,14 @@ test_rekey (Fixture *f, gconstpointer data)
   /* The deferred server row re-sealed too: discarding the patch restores it. */
   {
     g_autoptr (GPtrArray) ops = list_ops (store, EL_STORE_OP_FILTER_PUSHABLE);
-    ElStoreOp *patch_op = ops->pdata[1];
+    ElStoreOp *patch_op = NULL;
     g_autoptr (ElHandoff) h = NULL;
 
+    g_assert_cmpuint (ops->len, ==, 1);
+    patch_op = ops->pdata[0];
     g_assert_cmpstr (patch_op->kind, ==, EL_STORE_OP_HANDOFF_PATCH);
     BOOL_CALL (op_needs_attention, store, patch_op->op_id, "HTTP 400", 400);
     BOOL_CALL (op_discard, store, patch_op->op_id);
-    BOOL_CALL (op_needs_attention, store, ((ElStoreOp *) ops->pdata[0])->op_id, "HTTP 400", 400);
-    BOOL_CALL (op_discard, store, ((ElStoreOp *) ops->pdata[0])->op_id);
     h = get_handoff (store, H1);
     g_assert_cmpint (el_handoff_get_shift (h), ==, EL_SHIFT_DAY);
   }
@@ -1438,6 +1440,436 @@ test_corrupt_recover (Fixture *f, gconstpointer data)
   g_assert_true (moved);
 }
 
+/* ---- ops queued behind a conflict, ETags of queued ops, the outbox-changed signal ---- */
+
+static ElStoreOp *
+find_op (GPtrArray *ops, const char *op_id)
+{
+  for (guint i = 0; i < ops->len; i++)
+    if (g_strcmp0 (((ElStoreOp *) ops->pdata[i])->op_id, op_id) == 0)
+      return ops->pdata[i];
+  return NULL;
+}
+
+/* The op @op_id of @ops (aborts the test when it is missing). */
+static ElStoreOp *
+get_op (GPtrArray *ops, const char *op_id)
+{
+  ElStoreOp *op = find_op (ops, op_id);
+
+  if (op == NULL)
+    g_error ("op %s is not listed", op_id);
+  return op;
+}
+
+static GPtrArray *
+list_conflicts (ElStore *store)
+{
+  g_autoptr (GAsyncResult) r = RUN (el_store_list_conflicts_async, store);
+  g_autoptr (GError) error = NULL;
+  GPtrArray *conflicts = el_store_list_conflicts_finish (store, r, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (conflicts);
+  return conflicts;
+}
+
+static GPtrArray *
+list_versions (ElStore *store, const char *handoff_id)
+{
+  g_autoptr (GAsyncResult) r = RUN (el_store_list_sbar_versions_async, store, handoff_id);
+  g_autoptr (GError) error = NULL;
+  GPtrArray *versions = el_store_list_sbar_versions_finish (store, r, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (versions);
+  return versions;
+}
+
+/* H1 at version 1; the nurse saves 2 ("mine 2") then 3 ("mine 3") offline; the first push meets
+ * another nurse's version 2 (409): the store holds op1 in conflict. Returns theirs' node. */
+static void
+conflict_with_follower (ElStore *store, char **op1, char **op2)
+{
+  g_autofree char *theirs = sbar_json (V2, H1, 2, V1, "theirs");
+  g_autoptr (JsonNode) theirs_node = parse (theirs);
+
+  seed_basic (store, 1);
+  *op1 = save_draft (store, H1, 1, "mine 2");
+  *op2 = save_draft (store, H1, 2, "mine 3");
+  BOOL_CALL (op_begin, store, *op1);
+  BOOL_CALL (mark_conflict, store, *op1, theirs_node);
+}
+
+/* An sbar.create queued behind a conflicted one has base_version 2 = theirs' number: pushed as-is
+ * the server would accept it on top of theirs without a conflict. It must wait for the resolution,
+ * and taking theirs drops it. */
+static void
+test_conflict_followers_take_theirs (Fixture *f, gconstpointer data)
+{
+  g_autoptr (ElStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *op1 = NULL;
+  g_autofree char *op2 = NULL;
+  g_autofree char *none = NULL;
+
+  (void) data;
+  store = open_ok (f->path, f->vault);
+  conflict_with_follower (store, &op1, &op2);
+
+  {
+    g_autoptr (GPtrArray) pushable = list_ops (store, EL_STORE_OP_FILTER_PUSHABLE);
+    g_autoptr (GPtrArray) all = list_ops (store, EL_STORE_OP_FILTER_ALL);
+    g_autoptr (GPtrArray) conflicts = list_conflicts (store);
+    ElStoreConflict *c;
+
+    g_assert_null (find_op (pushable, op2));
+    g_assert_cmpuint (pushable->len, ==, 0);
+    g_assert_nonnull (find_op (all, op2));
+    g_assert_cmpint (get_op (all, op2)->state, ==, EL_STORE_OP_CONFLICT);
+    /* one conflict for the nurse, and "mine" is her newest draft */
+    g_assert_cmpuint (conflicts->len, ==, 1);
+    c = conflicts->pdata[0];
+    g_assert_cmpstr (c->op_id, ==, op1);
+    g_assert_cmpstr (el_sbar_version_get_situation (c->mine), ==, "mine 3");
+    g_assert_cmpuint (get_counts (store).conflicts, ==, 1);
+    g_assert_cmpuint (get_counts (store).pending_ops, ==, 0);
+  }
+  {
+    /* begin refuses the held op (ElSync skips it) */
+    g_autoptr (GAsyncResult) r = RUN (el_store_op_begin_async, store, op2);
+
+    g_assert_false (el_store_op_begin_finish (store, r, &error));
+    g_assert_error (error, EL_STORE_ERROR, EL_STORE_ERROR_STATE);
+    g_clear_error (&error);
+  }
+  {
+    /* a save made while the conflict is open waits too */
+    g_autofree char *op3 = save_draft (store, H1, 2, "mine after the conflict");
+    g_autoptr (GPtrArray) all = list_ops (store, EL_STORE_OP_FILTER_ALL);
+
+    g_assert_cmpint (get_op (all, op3)->state, ==, EL_STORE_OP_CONFLICT);
+    g_assert_cmpuint (count_ops (store, EL_STORE_OP_FILTER_PUSHABLE), ==, 0);
+  }
+
+  {
+    g_autoptr (GAsyncResult) r =
+        RUN (el_store_resolve_conflict_async, store, op1, EL_STORE_RESOLVE_TAKE_THEIRS, NULL);
+
+    g_assert_true (el_store_resolve_conflict_finish (store, r, &none, &error));
+    g_assert_no_error (error);
+    g_assert_null (none);
+  }
+  g_assert_cmpuint (count_ops (store, EL_STORE_OP_FILTER_ALL), ==, 0);
+  g_assert_cmpuint (get_counts (store).conflicts, ==, 0);
+  {
+    g_autoptr (ElStoreSbar) latest = get_sbar (store, H1, 0, &error);
+    g_autoptr (GPtrArray) versions = list_versions (store, H1);
+
+    g_assert_no_error (error);
+    g_assert_false (latest->pending);
+    g_assert_cmpstr (el_sbar_version_get_situation (latest->version), ==, "theirs");
+    g_assert_cmpuint (versions->len, ==, 2);
+  }
+}
+
+/* Keeping mine folds the queued drafts: one op, rebased on theirs, with the newest draft. */
+static void
+test_conflict_followers_keep_mine (Fixture *f, gconstpointer data)
+{
+  g_autoptr (ElStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *op1 = NULL;
+  g_autofree char *op2 = NULL;
+  g_autofree char *new_op = NULL;
+
+  (void) data;
+  store = open_ok (f->path, f->vault);
+  conflict_with_follower (store, &op1, &op2);
+  g_assert_cmpuint (count_ops (store, EL_STORE_OP_FILTER_PUSHABLE), ==, 0);
+  {
+    g_autoptr (GAsyncResult) r =
+        RUN (el_store_resolve_conflict_async, store, op1, EL_STORE_RESOLVE_KEEP_MINE, NULL);
+
+    g_assert_true (el_store_resolve_conflict_finish (store, r, &new_op, &error));
+    g_assert_no_error (error);
+    g_assert_nonnull (new_op);
+  }
+  {
+    g_autoptr (GPtrArray) all = list_ops (store, EL_STORE_OP_FILTER_ALL);
+    g_autoptr (ElStoreSbar) latest = get_sbar (store, H1, 0, &error);
+    g_autoptr (GPtrArray) versions = list_versions (store, H1);
+
+    g_assert_cmpuint (all->len, ==, 1);
+    g_assert_cmpstr (((ElStoreOp *) all->pdata[0])->op_id, ==, new_op);
+    g_assert_cmpint (((ElStoreOp *) all->pdata[0])->state, ==, EL_STORE_OP_PENDING);
+    g_assert_cmpint (((ElStoreOp *) all->pdata[0])->base_version, ==, 2);
+    g_assert_no_error (error);
+    g_assert_true (latest->pending);
+    g_assert_cmpint (el_sbar_version_get_version (latest->version), ==, 3);
+    g_assert_cmpstr (el_sbar_version_get_situation (latest->version), ==, "mine 3");
+    g_assert_cmpstr (el_sbar_version_get_previous_version_id (latest->version), ==, V2);
+    /* V1, V2 and the one pending save: the intermediate draft is gone */
+    g_assert_cmpuint (versions->len, ==, 3);
+  }
+  g_assert_cmpuint (get_counts (store).conflicts, ==, 0);
+}
+
+/* Discarding the conflicted op discards what was queued on top of it. */
+static void
+test_conflict_followers_discard (Fixture *f, gconstpointer data)
+{
+  g_autoptr (ElStore) store = NULL;
+  g_autofree char *op1 = NULL;
+  g_autofree char *op2 = NULL;
+  g_autoptr (GPtrArray) versions = NULL;
+
+  (void) data;
+  store = open_ok (f->path, f->vault);
+  conflict_with_follower (store, &op1, &op2);
+  BOOL_CALL (op_discard, store, op1);
+  g_assert_cmpuint (count_ops (store, EL_STORE_OP_FILTER_ALL), ==, 0);
+  versions = list_versions (store, H1);
+  g_assert_cmpuint (versions->len, ==, 2);
+}
+
+static char *
+patch_handoff (ElStore *store, const char *handoff_id, const char *patch_json, const char *etag)
+{
+  g_autoptr (JsonNode) patch = parse (patch_json);
+  g_autoptr (GAsyncResult) r = RUN (el_store_patch_handoff_async, store, handoff_id, patch, etag);
+  g_autoptr (GError) error = NULL;
+  char *op_id = el_store_patch_handoff_finish (store, r, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (op_id);
+  return op_id;
+}
+
+static char *
+enqueue (ElStore *store, const char *kind, const char *handoff_id, const char *etag)
+{
+  g_autoptr (GBytes) payload = g_bytes_new_static ("{\"version\":1}", 13);
+  g_autoptr (GAsyncResult) r =
+      RUN (el_store_enqueue_async, store, kind, "handoff", handoff_id, payload, -1, etag);
+  g_autoptr (GError) error = NULL;
+  char *op_id = el_store_enqueue_finish (store, r, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (op_id);
+  return op_id;
+}
+
+#define E0 "e-2024-05-01T08:00:00.000Z"
+#define E1 "e-2024-05-01T12:00:00.000Z"
+
+/* Two patches and an acknowledgement queued on H1 from its etag E0: when the first patch is done
+ * (the server answers E1), the later ones now go with E1 — but an op made from an older etag keeps
+ * it, so the server's 412 still catches a real conflict. */
+static void
+test_etag_rebased_after_done (Fixture *f, gconstpointer data)
+{
+  g_autoptr (ElStore) store = NULL;
+  g_autofree char *p1 = NULL;
+  g_autofree char *p2 = NULL;
+  g_autofree char *ack = NULL;
+  g_autofree char *old = NULL;
+  g_autofree char *sign = NULL;
+  g_autofree char *answer = handoff_json (H1, P1, "ready", "night", "2024-05-01T12:00:00.000Z");
+  g_autoptr (JsonNode) entity = parse (answer);
+
+  (void) data;
+  store = open_ok (f->path, f->vault);
+  seed_basic (store, 1);
+  p1 = patch_handoff (store, H1, "{\"shift\":\"night\"}", NULL);
+  old = patch_handoff (store, H1, "{\"shift\":\"evening\"}", "e-older");
+  p2 = patch_handoff (store, H1, "{\"shift_date\":\"2024-05-02\"}", NULL);
+  ack = enqueue (store, "handoff.acknowledge", H1, E0);
+  sign = enqueue (store, "handoff.sign", H1, NULL);
+  {
+    g_autoptr (GPtrArray) ops = list_ops (store, EL_STORE_OP_FILTER_ALL);
+
+    g_assert_cmpstr (get_op (ops, p1)->etag, ==, E0);
+    g_assert_cmpstr (get_op (ops, p2)->etag, ==, E0);
+  }
+  BOOL_CALL (op_begin, store, p1);
+  BOOL_CALL (op_done, store, p1, entity);
+  {
+    g_autoptr (GPtrArray) ops = list_ops (store, EL_STORE_OP_FILTER_ALL);
+    g_autoptr (ElHandoff) h = get_handoff (store, H1);
+
+    g_assert_cmpuint (ops->len, ==, 4);
+    g_assert_cmpstr (get_op (ops, p2)->etag, ==, E1);
+    g_assert_cmpstr (get_op (ops, ack)->etag, ==, E1);
+    g_assert_cmpstr (get_op (ops, old)->etag, ==, "e-older");
+    g_assert_null (get_op (ops, sign)->etag);
+    /* the cached row (still showing the local changes) now says which server state it is based on */
+    g_assert_cmpstr (el_handoff_get_etag (h), ==, E1);
+    g_assert_cmpint (g_date_get_day (el_handoff_get_shift_date (h)), ==, 2);
+  }
+  {
+    /* a patch queued now takes the new etag from the row */
+    g_autofree char *p3 = patch_handoff (store, H1, "{\"shift\":\"day\"}", NULL);
+    g_autoptr (GPtrArray) ops = list_ops (store, EL_STORE_OP_FILTER_ALL);
+
+    g_assert_cmpstr (get_op (ops, p3)->etag, ==, E1);
+  }
+
+  /* An answer to an op made without an etag (sign): nothing can be said about later ops. */
+  {
+    g_autofree char *after_sign = handoff_json (H1, P1, "ready", "night", "2024-05-01T13:00:00.000Z");
+    g_autoptr (JsonNode) signed_entity = parse (after_sign);
+    g_autoptr (GPtrArray) ops = NULL;
+
+    BOOL_CALL (op_needs_attention, store, old, "HTTP 412", 412);
+    BOOL_CALL (op_discard, store, old);
+    BOOL_CALL (op_begin, store, p2);
+    BOOL_CALL (op_done, store, p2, NULL);
+    BOOL_CALL (op_begin, store, ack);
+    BOOL_CALL (op_done, store, ack, NULL);
+    BOOL_CALL (op_begin, store, sign);
+    BOOL_CALL (op_done, store, sign, signed_entity);
+    ops = list_ops (store, EL_STORE_OP_FILTER_ALL);
+    g_assert_cmpuint (ops->len, ==, 1);
+    g_assert_cmpstr (((ElStoreOp *) ops->pdata[0])->etag, ==, E1);
+  }
+}
+
+/* A handoff created here has no etag: patches queued behind its creation take the created one's. */
+static void
+test_etag_after_create (Fixture *f, gconstpointer data)
+{
+  g_autoptr (ElStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *json = g_strdup_printf (
+      "{\"id\":\"%s\",\"patient_id\":\"%s\",\"unit_id\":\"" UNIT "\",\"status\":\"draft\","
+      "\"shift_date\":\"2024-05-02\",\"shift\":\"day\",\"created_by\":\"" USER "\","
+      "\"created_at\":\"2024-05-02T08:00:00.000Z\",\"updated_at\":\"2024-05-02T08:00:00.000Z\","
+      "\"latest_version\":0}",
+      H3, P2);
+  g_autoptr (JsonNode) node = parse (json);
+  g_autoptr (ElHandoff) h = el_handoff_new_from_json (node, &error);
+  g_autofree char *answer = handoff_json (H3, P2, "draft", "day", "2024-05-02T08:00:01.000Z");
+  g_autoptr (JsonNode) created = parse (answer);
+  g_autofree char *create_op = NULL;
+  g_autofree char *p1 = NULL;
+
+  (void) data;
+  g_assert_no_error (error);
+  store = open_ok (f->path, f->vault);
+  seed_basic (store, 1);
+  {
+    g_autoptr (GAsyncResult) r = RUN (el_store_create_handoff_async, store, h);
+
+    create_op = el_store_create_handoff_finish (store, r, &error);
+    g_assert_no_error (error);
+  }
+  p1 = patch_handoff (store, H3, "{\"shift\":\"night\"}", NULL);
+  BOOL_CALL (op_begin, store, create_op);
+  BOOL_CALL (op_done, store, create_op, created);
+  {
+    g_autoptr (GPtrArray) ops = list_ops (store, EL_STORE_OP_FILTER_ALL);
+
+    g_assert_cmpuint (ops->len, ==, 1);
+    g_assert_cmpstr (get_op (ops, p1)->etag, ==, "e-2024-05-02T08:00:01.000Z");
+  }
+}
+
+typedef struct
+{
+  guint all;
+  guint added;
+  guint removed;
+  GThread *thread;
+} SignalCount;
+
+static void
+outbox_changed_cb (ElStore *store, gpointer user_data)
+{
+  SignalCount *count = user_data;
+
+  (void) store;
+  count->all++;
+  count->thread = g_thread_self ();
+}
+
+static void
+count_cb (ElStore *store, guint *n)
+{
+  (void) store;
+  (*n)++;
+}
+
+/* outbox-changed: after each call that adds, removes or changes the state of ops, in the caller's
+ * context; not after reads, pulls or failed calls. */
+static void
+test_outbox_changed_signal (Fixture *f, gconstpointer data)
+{
+  g_autoptr (ElStore) store = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *op1 = NULL;
+  g_autofree char *op2 = NULL;
+  g_autofree char *theirs = sbar_json (V2, H1, 2, V1, "theirs");
+  g_autoptr (JsonNode) theirs_node = parse (theirs);
+  SignalCount count = { 0 };
+
+  (void) data;
+  store = open_ok (f->path, f->vault);
+  g_signal_connect (store, "outbox-changed", G_CALLBACK (outbox_changed_cb), &count);
+  g_signal_connect (store, "outbox-changed::added", G_CALLBACK (count_cb), &count.added);
+  g_signal_connect (store, "outbox-changed::removed", G_CALLBACK (count_cb), &count.removed);
+  seed_basic (store, 1);
+  g_assert_cmpuint (count.all, ==, 0);
+
+  op1 = save_draft (store, H1, 1, "mine");
+  g_assert_cmpuint (count.all, ==, 1);
+  g_assert_cmpuint (count.added, ==, 1);
+  g_assert_true (count.thread == g_thread_self ());
+  BOOL_CALL (op_begin, store, op1);
+  g_assert_cmpuint (count.all, ==, 2);
+  BOOL_CALL (op_failed, store, op1, "HTTP 503", 503, 0);
+  g_assert_cmpuint (count.all, ==, 3);
+  /* reads and pulls change no op */
+  g_assert_cmpuint (count_ops (store, EL_STORE_OP_FILTER_ALL), ==, 1);
+  (void) get_counts (store);
+  seed_basic (store, 2);
+  g_assert_cmpuint (count.all, ==, 3);
+  {
+    /* a failed call changes nothing */
+    g_autoptr (GAsyncResult) r = RUN (el_store_op_retry_async, store, op1);
+
+    g_assert_false (el_store_op_retry_finish (store, r, &error));
+    g_assert_error (error, EL_STORE_ERROR, EL_STORE_ERROR_STATE);
+    g_clear_error (&error);
+  }
+  g_assert_cmpuint (count.all, ==, 3);
+  BOOL_CALL (op_begin, store, op1);
+  BOOL_CALL (mark_conflict, store, op1, theirs_node);
+  g_assert_cmpuint (count.all, ==, 5);
+  {
+    g_autoptr (GAsyncResult) r =
+        RUN (el_store_resolve_conflict_async, store, op1, EL_STORE_RESOLVE_KEEP_MINE, NULL);
+
+    g_assert_true (el_store_resolve_conflict_finish (store, r, &op2, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_cmpuint (count.all, ==, 6);
+  g_assert_cmpuint (count.added, ==, 2);
+  BOOL_CALL (op_begin, store, op2);
+  BOOL_CALL (op_done, store, op2, NULL);
+  g_assert_cmpuint (count.all, ==, 8);
+  g_assert_cmpuint (count.removed, ==, 1);
+  {
+    /* a call made without a callback is announced too */
+    g_autoptr (ElSbarVersion) v = draft ("fire and forget");
+
+    el_store_save_sbar_draft_async (store, H1, 3, v, NULL, NULL, NULL);
+    while (count.all < 9)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_cmpuint (count.added, ==, 3);
+  }
+}
+
 static void
 test_drop_while_busy (Fixture *f, gconstpointer data)
 {
@@ -1500,6 +1932,12 @@ main (int argc, char **argv)
   ADD ("changes/page-and-cursor-atomic", test_changes_atomic);
   ADD ("changes/pending-not-overwritten", test_pending_not_overwritten);
   ADD ("conflicts/lifecycle", test_conflicts);
+  ADD ("conflicts/followers-take-theirs", test_conflict_followers_take_theirs);
+  ADD ("conflicts/followers-keep-mine", test_conflict_followers_keep_mine);
+  ADD ("conflicts/followers-discard", test_conflict_followers_discard);
+  ADD ("outbox/etag-rebased-after-done", test_etag_rebased_after_done);
+  ADD ("outbox/etag-after-create", test_etag_after_create);
+  ADD ("outbox/changed-signal", test_outbox_changed_signal);
   ADD ("query/census", test_census);
   ADD ("retention/never-pending", test_retention);
   ADD ("backup/opens-and-matches", test_backup);

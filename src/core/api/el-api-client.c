@@ -674,6 +674,45 @@ is_retry_status (guint status)
   return status == 408 || status == 429 || status == 502 || status == 503 || status == 504;
 }
 
+/* A body shorter than the answer's Content-Length: the connection ended inside the body. libsoup
+ * 3.2 may return such a body without an error (seen when the FIN is already there when the body is
+ * read). Not checked when the body was content-decoded (its length is not the Content-Length's), nor
+ * for answers that have no body. Sets *received and *expected. */
+static gboolean
+body_is_short (Call *call, SoupMessage *msg, GBytes *body, gsize *received, goffset *expected)
+{
+  SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
+  const char *coding = soup_message_headers_get_one (headers, "Content-Encoding");
+  guint status = soup_message_get_status (msg);
+
+  *received = g_bytes_get_size (body);
+  *expected = -1;
+  if (g_str_equal (call->method, "HEAD") || status < 200 || status == 204 || status == 304)
+    return FALSE;
+  if (soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
+    return FALSE;
+  if (coding != NULL && g_ascii_strcasecmp (coding, "identity") != 0)
+    return FALSE;
+  *expected = soup_message_headers_get_content_length (headers);
+  return *expected >= 0 && (guint64) *received < (guint64) *expected;
+}
+
+/* A network failure of one attempt (@reason: EL_API_ERROR_NETWORK or _TIMEOUT): counted by the
+ * breaker, retried when the call allows it, else the call's error. */
+static void
+call_network_failure (GTask *task, GError *reason)
+{
+  ElApiClient *self = g_task_get_source_object (task);
+  Call *call = g_task_get_task_data (task);
+
+  if (!call->system)
+    circuit_record_failure (self);
+  if (call_may_retry (call) && call->attempt < self->max_attempts && !self->circuit_open)
+    call_schedule_retry (task, backoff_delay (self, call->retries), reason);
+  else
+    call_fail (task, reason);
+}
+
 static void
 call_sent_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -712,14 +751,23 @@ call_sent_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       else
         reason = g_error_new (EL_API_ERROR, EL_API_ERROR_NETWORK, "%s %s: network error: %s", call->method,
                               call->route, error->message);
-      if (!call->system)
-        circuit_record_failure (self);
-      if (call_may_retry (call) && call->attempt < self->max_attempts && !self->circuit_open)
-        call_schedule_retry (task, backoff_delay (self, call->retries), reason);
-      else
-        call_fail (task, reason);
+      call_network_failure (task, reason);
       return;
     }
+  {
+    gsize received;
+    goffset expected;
+
+    if (body_is_short (call, msg, body, &received, &expected))
+      {
+        call_network_failure (task,
+                              g_error_new (EL_API_ERROR, EL_API_ERROR_NETWORK,
+                                           "%s %s: network error: the answer ended after %" G_GSIZE_FORMAT
+                                           " of its %" G_GOFFSET_FORMAT " bytes",
+                                           call->method, call->route, received, expected));
+        return;
+      }
+  }
 
   /* the server answered */
   if (!call->system)

@@ -36,6 +36,11 @@ G_BEGIN_DECLS
  *   (delta-seconds or HTTP-date) replaces the backoff; when it asks for more than the cap, the
  *   call fails at once with the status's error and el_api_problem_get_retry_after() says when
  *   (ElSync schedules the op then). Signal ::retrying announces each wait.
+ * - Short bodies: an answer whose body ends before its Content-Length (the connection closed
+ *   inside the body; libsoup 3.2 can return such a body without an error) is a network error,
+ *   %EL_API_ERROR_NETWORK, retried and counted by the breaker like any other. Not checked for a
+ *   content-encoded body (its decoded length differs) nor for answers without a body (HEAD, 204,
+ *   304); a chunked answer cut short is an error in libsoup itself.
  * - Circuit breaker: after "circuit-threshold" (5) consecutive calls that ended in a network
  *   error or timeout, the circuit opens: "online" becomes %FALSE (notify::online) and calls fail
  *   at once with %EL_API_ERROR_CIRCUIT_OPEN. While open, the client probes GET /api/health with
@@ -77,8 +82,8 @@ G_BEGIN_DECLS
 
 typedef enum
 {
-  EL_API_ERROR_NETWORK,       /* no connection, connection reset, DNS, TLS */
-  EL_API_ERROR_TIMEOUT,       /* the request's deadline passed (also 408 after the last attempt) */
+  EL_API_ERROR_NETWORK, /* no connection, connection reset, DNS, TLS, a body short of its Content-Length */
+  EL_API_ERROR_TIMEOUT, /* the request's deadline passed (also 408 after the last attempt) */
   EL_API_ERROR_UNAUTHORIZED,  /* 401 (not signed in, session ended or refused) */
   EL_API_ERROR_TOKEN_EXPIRED, /* 401 token_expired that a refresh could not cure */
   EL_API_ERROR_FORBIDDEN,     /* 403 */

@@ -377,6 +377,19 @@ struct _ElStore
 
 G_DEFINE_FINAL_TYPE (ElStore, el_store, G_TYPE_OBJECT)
 
+enum
+{
+  SIGNAL_OUTBOX_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* Details of ::outbox-changed. */
+#define OUTBOX_ADDED   "added"
+#define OUTBOX_STATE   "state"
+#define OUTBOX_REMOVED "removed"
+
 static void
 worker_close_db (Worker *w)
 {
@@ -442,6 +455,16 @@ static void
 el_store_class_init (ElStoreClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = el_store_finalize;
+
+  /**
+   * ElStore::outbox-changed:
+   *
+   * A call that added, removed or changed the state of outbox ops has completed (see el-store.h).
+   * Detailed: "added", "state" or "removed".
+   */
+  signals[SIGNAL_OUTBOX_CHANGED] =
+      g_signal_new ("outbox-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST | G_SIGNAL_DETAILED, 0,
+                    NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -472,6 +495,67 @@ store_new (const char *path)
   return self;
 }
 
+/* A call that changes the outbox: its GTask calls this first, which runs the caller's callback and
+ * then, when the call succeeded, emits ::outbox-changed — both in the caller's context. */
+typedef struct
+{
+  GAsyncReadyCallback callback;
+  gpointer user_data;
+  GQuark detail;
+} OutboxCall;
+
+static void
+outbox_call_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  OutboxCall *call = user_data;
+
+  if (call->callback != NULL)
+    call->callback (source, result, call->user_data);
+  if (!g_task_had_error (G_TASK (result)))
+    g_signal_emit (source, signals[SIGNAL_OUTBOX_CHANGED], call->detail);
+  g_free (call);
+}
+
+/* @outbox_detail: NULL for calls that change no op, else the detail of ::outbox-changed. */
+static GTask *
+store_task_new (ElStore *self,
+                const char *outbox_detail,
+                GCancellable *cancellable,
+                GAsyncReadyCallback callback,
+                gpointer user_data)
+{
+  OutboxCall *call;
+
+  if (outbox_detail == NULL)
+    return g_task_new (self, cancellable, callback, user_data);
+  call = g_new0 (OutboxCall, 1);
+  call->callback = callback;
+  call->user_data = user_data;
+  call->detail = g_quark_from_static_string (outbox_detail);
+  return g_task_new (self, cancellable, outbox_call_done_cb, call);
+}
+
+static void
+store_run_full (ElStore *self,
+                gpointer source_tag,
+                const char *outbox_detail,
+                gpointer data,
+                GDestroyNotify data_free,
+                JobFunc func,
+                GCancellable *cancellable,
+                GAsyncReadyCallback callback,
+                gpointer user_data)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->task = store_task_new (self, outbox_detail, cancellable, callback, user_data);
+  g_task_set_source_tag (job->task, source_tag);
+  g_task_set_task_data (job->task, data, data_free);
+  job->func = func;
+  g_async_queue_push (self->queue, job);
+  /* cppcheck-suppress memleak ; the queue owns the job */
+}
+
 static void
 store_run (ElStore *self,
            gpointer source_tag,
@@ -482,14 +566,7 @@ store_run (ElStore *self,
            GAsyncReadyCallback callback,
            gpointer user_data)
 {
-  Job *job = g_new0 (Job, 1);
-
-  job->task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (job->task, source_tag);
-  g_task_set_task_data (job->task, data, data_free);
-  job->func = func;
-  g_async_queue_push (self->queue, job);
-  /* cppcheck-suppress memleak ; the queue owns the job */
+  store_run_full (self, source_tag, NULL, data, data_free, func, cancellable, callback, user_data);
 }
 
 const char *
@@ -1904,8 +1981,10 @@ el_store_apply_changes_page_async (ElStore *self,
 {
   g_return_if_fail (EL_IS_STORE (self));
   g_return_if_fail (page != NULL);
-  /* A copy: the caller may change or free its node while the job waits. */
-  store_run (self, el_store_apply_changes_page_async, json_node_copy (page), (GDestroyNotify) json_node_unref,
+  /* A reference, not a copy: the page is read on the worker thread while the caller holds it, so the
+   * caller must not change it once it is given (see el-store.h). (json_node_copy() would not
+   * protect it either: it shares the page's objects.) */
+  store_run (self, el_store_apply_changes_page_async, json_node_ref (page), (GDestroyNotify) json_node_unref,
              apply_page_job, cancellable, callback, user_data);
 }
 
@@ -2506,6 +2585,28 @@ el_store_get_counts_finish (ElStore *self, GAsyncResult *result, ElStoreCounts *
  * The outbox
  */
 
+/* 1: an sbar.create of handoff @handoff_id waits in state conflict (a row in `conflicts`); 0: none;
+ * -1: error. */
+static int
+has_open_conflict (Worker *w, const char *handoff_id, GError **error)
+{
+  g_autoptr (ElStoreStmt) s =
+      prep (w, "SELECT EXISTS (SELECT 1 FROM conflicts WHERE handoff_id = ?1)", error);
+  int rc;
+
+  if (s == NULL)
+    return -1;
+  bind_text (s, 1, handoff_id);
+  rc = step (w, s, error);
+  if (rc != SQLITE_ROW)
+    {
+      if (rc == SQLITE_DONE)
+        g_set_error_literal (error, EL_STORE_ERROR, EL_STORE_ERROR_FAILED, "EXISTS returned no row");
+      return -1;
+    }
+  return sqlite3_column_int (s, 0);
+}
+
 static gboolean
 insert_op (Worker *w,
            const char *op_id,
@@ -2519,16 +2620,28 @@ insert_op (Worker *w,
            const char *local_id,
            GError **error)
 {
-  g_autoptr (ElStoreStmt) s =
-      prep (w,
+  g_autoptr (ElStoreStmt) s = NULL;
+  g_autofree char *digest = sha256_hex (payload != NULL ? payload : "", payload != NULL ? payload_len : 0);
+  const char *state = "pending";
+
+  if (g_strcmp0 (kind, EL_STORE_OP_SBAR_CREATE) == 0)
+    {
+      /* made while a save of this handoff waits in conflict: held behind it (see el-store.h) */
+      int open = has_open_conflict (w, resource_id, error);
+
+      if (open < 0)
+        return FALSE;
+      if (open > 0)
+        state = "conflict";
+    }
+  s = prep (w,
             "INSERT INTO outbox (op_id, kind, resource_type, resource_id, payload, "
             "base_version, etag, digest, state, local_id, created_at, updated_at) VALUES "
-            "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'pending', ?9, ?10, ?10)",
+            "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?11, ?9, ?10, ?10)",
             error);
-  g_autofree char *digest = sha256_hex (payload != NULL ? payload : "", payload != NULL ? payload_len : 0);
-
   if (s == NULL)
     return FALSE;
+  bind_text (s, 11, state);
   bind_text (s, 1, op_id);
   bind_text (s, 2, kind);
   bind_text (s, 3, resource_type);
@@ -2599,6 +2712,36 @@ load_op (Worker *w, const char *op_id, GError **error)
       return NULL;
     }
   return read_op_row (w, s, error);
+}
+
+/* The sbar.create ops of @conflict's handoff held behind it (state conflict, no row in `conflicts`,
+ * queued after it), in seq order. */
+static GPtrArray *
+held_drafts (Worker *w, ElStoreOp *conflict, GError **error)
+{
+  g_autoptr (ElStoreStmt) s =
+      prep (w,
+            "SELECT " OP_COLUMNS " FROM outbox WHERE kind = '" EL_STORE_OP_SBAR_CREATE
+            "' AND resource_type = ?1 AND resource_id = ?2 AND state = 'conflict' AND "
+            "seq > ?3 AND op_id NOT IN (SELECT op_id FROM conflicts) ORDER BY seq",
+            error);
+  g_autoptr (GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) el_store_op_free);
+  int rc;
+
+  if (s == NULL)
+    return NULL;
+  bind_text (s, 1, conflict->resource_type);
+  bind_text (s, 2, conflict->resource_id);
+  sqlite3_bind_int64 (s, 3, conflict->seq);
+  while ((rc = step (w, s, error)) == SQLITE_ROW)
+    {
+      ElStoreOp *op = read_op_row (w, s, error);
+
+      if (op == NULL)
+        return NULL;
+      g_ptr_array_add (out, op);
+    }
+  return rc == SQLITE_DONE ? g_steal_pointer (&out) : NULL;
 }
 
 static GPtrArray *
@@ -2882,6 +3025,34 @@ delete_op (Worker *w, ElStoreOp *op, GError **error)
   return exec_done (w, d, error);
 }
 
+/* When @op is a conflict (it has a row in `conflicts`): deletes the saves held behind it. */
+static gboolean
+drop_held_drafts (Worker *w, ElStoreOp *op, GError **error)
+{
+  g_autoptr (GPtrArray) held = NULL;
+
+  if (op->state != EL_STORE_OP_CONFLICT)
+    return TRUE;
+  {
+    g_autoptr (ElStoreStmt) s = prep (w, "SELECT EXISTS (SELECT 1 FROM conflicts WHERE op_id = ?1)", error);
+
+    if (s == NULL)
+      return FALSE;
+    bind_text (s, 1, op->op_id);
+    if (step (w, s, error) != SQLITE_ROW)
+      return FALSE;
+    if (sqlite3_column_int (s, 0) == 0)
+      return TRUE; /* a held save itself */
+  }
+  held = held_drafts (w, op, error);
+  if (held == NULL)
+    return FALSE;
+  for (guint i = 0; i < held->len; i++)
+    if (!delete_op (w, held->pdata[i], error))
+      return FALSE;
+  return TRUE;
+}
+
 static gboolean
 op_discard (Worker *w, OpArgs *args, char **out_id, GError **error)
 {
@@ -2890,7 +3061,8 @@ op_discard (Worker *w, OpArgs *args, char **out_id, GError **error)
   (void) out_id;
   if (!require_state (w, args->op_id, "needs_attention|conflict", &op, error))
     return FALSE;
-  return delete_op (w, op, error) && settle (w, op->resource_type, op->resource_id, error);
+  return drop_held_drafts (w, op, error) && delete_op (w, op, error) &&
+         settle (w, op->resource_type, op->resource_id, error);
 }
 
 /* The kind of entity the server returns for an op kind, -1: none expected. */
@@ -2904,6 +3076,71 @@ entity_kind_for_op (const char *op_kind)
   if (g_str_has_prefix (op_kind, "recording."))
     return KIND_RECORDING;
   return -1;
+}
+
+/* @done (a handoff.* op the server accepted, answering @handoff): the ops queued after it on that
+ * handoff that were made from the same server state as it (their etag is @done's etag) are now
+ * made from the server's answer; so is the cached row, when it still shows local changes. Only
+ * when that is certain: @done carried an If-Match (the server checked that nothing came in
+ * between), or it created the handoff (later ops had no etag: the local-only handoff). */
+static gboolean
+rebase_etags (Worker *w, ElStoreOp *done, JsonObject *handoff, GError **error)
+{
+  const char *new_etag = obj_str (handoff, "etag");
+  const char *id = obj_str (handoff, "id");
+  const char *prev = done->etag;
+  gboolean local = FALSE;
+  int rc;
+
+  if (new_etag == NULL || g_strcmp0 (id, done->resource_id) != 0 || g_strcmp0 (prev, new_etag) == 0)
+    return TRUE;
+  if (prev == NULL && g_strcmp0 (done->kind, EL_STORE_OP_HANDOFF_CREATE) != 0)
+    return TRUE;
+  {
+    g_autoptr (ElStoreStmt) u =
+        prep (w,
+              "UPDATE outbox SET etag = ?1, updated_at = ?6 WHERE resource_type = ?2 AND "
+              "resource_id = ?3 AND seq > ?4 AND etag IS ?5 AND kind IN ('" EL_STORE_OP_HANDOFF_PATCH
+              "', '" EL_STORE_OP_HANDOFF_ACKNOWLEDGE "') AND state IN ('pending', "
+              "'needs_attention')",
+              error);
+
+    if (u == NULL)
+      return FALSE;
+    bind_text (u, 1, new_etag);
+    bind_text (u, 2, done->resource_type);
+    bind_text (u, 3, done->resource_id);
+    sqlite3_bind_int64 (u, 4, done->seq);
+    bind_text (u, 5, prev);
+    sqlite3_bind_int64 (u, 6, now_us ());
+    if (!exec_done (w, u, error))
+      return FALSE;
+  }
+  {
+    /* the row: the server's answer was kept aside when other ops are active */
+    g_autoptr (ElStoreStmt) s = prep (w, "SELECT local, etag IS ?2 FROM handoffs WHERE id = ?1", error);
+
+    if (s == NULL)
+      return FALSE;
+    bind_text (s, 1, id);
+    bind_text (s, 2, prev);
+    rc = step (w, s, error);
+    if (rc != SQLITE_ROW)
+      return rc == SQLITE_DONE;
+    if (sqlite3_column_int (s, 1) == 0)
+      return TRUE;
+    local = sqlite3_column_int (s, 0) != 0;
+  }
+  {
+    g_autoptr (ElHandoff) row = load_entity (w, KIND_HANDOFF, id, error);
+    g_autoptr (JsonNode) doc = NULL;
+
+    if (row == NULL)
+      return FALSE;
+    el_handoff_set_etag (row, new_etag);
+    doc = el_handoff_to_json (row);
+    return write_row (w, KIND_HANDOFF, json_node_get_object (doc), NULL, local, error);
+  }
 }
 
 static gboolean
@@ -2951,6 +3188,8 @@ op_done (Worker *w, OpArgs *args, char **out_id, GError **error)
 
       if (!server_upsert (w, kind, canonical, NULL, NULL, error))
         return FALSE;
+      if (kind == KIND_HANDOFF && !rebase_etags (w, op, json_node_get_object (canonical), error))
+        return FALSE;
     }
   return settle (w, op->resource_type, op->resource_id, error);
 }
@@ -2967,6 +3206,7 @@ op_write_job (ElStore *self, Worker *w, GTask *task, gpointer data)
 static void
 run_op_write (ElStore *self,
               gpointer tag,
+              const char *outbox_detail,
               OpWriteFunc func,
               gboolean returns_id,
               OpArgs *args,
@@ -2976,7 +3216,7 @@ run_op_write (ElStore *self,
 {
   Job *job = g_new0 (Job, 1);
 
-  job->task = g_task_new (self, cancellable, callback, user_data);
+  job->task = store_task_new (self, outbox_detail, cancellable, callback, user_data);
   g_task_set_source_tag (job->task, tag);
   g_task_set_task_data (job->task, args, (GDestroyNotify) op_args_free);
   g_object_set_data (G_OBJECT (job->task), "write-func", (gpointer) func);
@@ -2995,8 +3235,8 @@ el_store_op_begin_async (ElStore *self,
 {
   g_return_if_fail (EL_IS_STORE (self));
   g_return_if_fail (op_id != NULL);
-  run_op_write (self, el_store_op_begin_async, op_begin, FALSE, op_args_new (op_id), cancellable, callback,
-                user_data);
+  run_op_write (self, el_store_op_begin_async, OUTBOX_STATE, op_begin, FALSE, op_args_new (op_id),
+                cancellable, callback, user_data);
 }
 
 gboolean
@@ -3023,7 +3263,8 @@ el_store_op_failed_async (ElStore *self,
   args->text = g_strdup (error_message);
   args->http_status = http_status;
   args->when = next_attempt_at;
-  run_op_write (self, el_store_op_failed_async, op_failed, FALSE, args, cancellable, callback, user_data);
+  run_op_write (self, el_store_op_failed_async, OUTBOX_STATE, op_failed, FALSE, args, cancellable, callback,
+                user_data);
 }
 
 gboolean
@@ -3046,7 +3287,8 @@ el_store_op_done_async (ElStore *self,
   g_return_if_fail (op_id != NULL);
   args = op_args_new (op_id);
   args->node = entity != NULL ? json_node_copy (entity) : NULL;
-  run_op_write (self, el_store_op_done_async, op_done, FALSE, args, cancellable, callback, user_data);
+  run_op_write (self, el_store_op_done_async, OUTBOX_REMOVED, op_done, FALSE, args, cancellable, callback,
+                user_data);
 }
 
 gboolean
@@ -3071,8 +3313,8 @@ el_store_op_needs_attention_async (ElStore *self,
   args = op_args_new (op_id);
   args->text = g_strdup (error_message);
   args->http_status = http_status;
-  run_op_write (self, el_store_op_needs_attention_async, op_needs_attention, FALSE, args, cancellable,
-                callback, user_data);
+  run_op_write (self, el_store_op_needs_attention_async, OUTBOX_STATE, op_needs_attention, FALSE, args,
+                cancellable, callback, user_data);
 }
 
 gboolean
@@ -3090,8 +3332,8 @@ el_store_op_retry_async (ElStore *self,
 {
   g_return_if_fail (EL_IS_STORE (self));
   g_return_if_fail (op_id != NULL);
-  run_op_write (self, el_store_op_retry_async, op_retry, FALSE, op_args_new (op_id), cancellable, callback,
-                user_data);
+  run_op_write (self, el_store_op_retry_async, OUTBOX_STATE, op_retry, FALSE, op_args_new (op_id),
+                cancellable, callback, user_data);
 }
 
 gboolean
@@ -3109,8 +3351,8 @@ el_store_op_discard_async (ElStore *self,
 {
   g_return_if_fail (EL_IS_STORE (self));
   g_return_if_fail (op_id != NULL);
-  run_op_write (self, el_store_op_discard_async, op_discard, FALSE, op_args_new (op_id), cancellable,
-                callback, user_data);
+  run_op_write (self, el_store_op_discard_async, OUTBOX_REMOVED, op_discard, FALSE, op_args_new (op_id),
+                cancellable, callback, user_data);
 }
 
 gboolean
@@ -3268,8 +3510,8 @@ el_store_save_sbar_draft_async (ElStore *self,
   args = op_args_new (handoff_id);
   args->resolution = base_version;
   args->object = G_OBJECT (copy_content (content));
-  run_op_write (self, el_store_save_sbar_draft_async, save_draft_write, TRUE, args, cancellable, callback,
-                user_data);
+  run_op_write (self, el_store_save_sbar_draft_async, OUTBOX_ADDED, save_draft_write, TRUE, args, cancellable,
+                callback, user_data);
 }
 
 char *
@@ -3348,8 +3590,8 @@ el_store_create_handoff_async (ElStore *self,
   g_return_if_fail (EL_IS_HANDOFF (handoff));
   args = op_args_new (NULL);
   args->node = el_handoff_to_json (handoff);
-  run_op_write (self, el_store_create_handoff_async, create_handoff_write, TRUE, args, cancellable, callback,
-                user_data);
+  run_op_write (self, el_store_create_handoff_async, OUTBOX_ADDED, create_handoff_write, TRUE, args,
+                cancellable, callback, user_data);
 }
 
 char *
@@ -3468,8 +3710,8 @@ el_store_patch_handoff_async (ElStore *self,
   args = op_args_new (handoff_id);
   args->node = json_node_copy (patch);
   args->text = g_strdup (etag);
-  run_op_write (self, el_store_patch_handoff_async, patch_handoff_write, TRUE, args, cancellable, callback,
-                user_data);
+  run_op_write (self, el_store_patch_handoff_async, OUTBOX_ADDED, patch_handoff_write, TRUE, args,
+                cancellable, callback, user_data);
 }
 
 char *
@@ -3545,8 +3787,8 @@ el_store_enqueue_async (ElStore *self,
   args->payload = payload != NULL ? g_bytes_ref (payload) : NULL;
   args->base_version = base_version;
   args->etag = g_strdup (etag);
-  store_run (self, el_store_enqueue_async, args, (GDestroyNotify) enqueue_args_free, enqueue_job, cancellable,
-             callback, user_data);
+  store_run_full (self, el_store_enqueue_async, OUTBOX_ADDED, args, (GDestroyNotify) enqueue_args_free,
+                  enqueue_job, cancellable, callback, user_data);
 }
 
 char *
@@ -3628,6 +3870,25 @@ mark_conflict_write (Worker *w, OpArgs *args, char **out_id, GError **error)
     if (!exec_done (w, u, error))
       return FALSE;
   }
+  {
+    /* The later saves of this handoff were made on top of the refused one (the first has
+     * base_version = its number = theirs' number): held until the conflict is resolved. */
+    g_autoptr (ElStoreStmt) h =
+        prep (w,
+              "UPDATE outbox SET state = 'conflict', updated_at = ?4 WHERE kind = '" EL_STORE_OP_SBAR_CREATE
+              "' AND resource_type = ?1 AND resource_id = ?2 AND seq > ?3 AND state IN ('pending', "
+              "'in_flight', 'needs_attention')",
+              error);
+
+    if (h == NULL)
+      return FALSE;
+    bind_text (h, 1, op->resource_type);
+    bind_text (h, 2, op->resource_id);
+    sqlite3_bind_int64 (h, 3, op->seq);
+    sqlite3_bind_int64 (h, 4, now_us ());
+    if (!exec_done (w, h, error))
+      return FALSE;
+  }
   return settle (w, op->resource_type, op->resource_id, error);
 }
 
@@ -3645,8 +3906,8 @@ el_store_mark_conflict_async (ElStore *self,
   g_return_if_fail (op_id != NULL);
   args = op_args_new (op_id);
   args->node = theirs != NULL ? json_node_copy (theirs) : NULL;
-  run_op_write (self, el_store_mark_conflict_async, mark_conflict_write, FALSE, args, cancellable, callback,
-                user_data);
+  run_op_write (self, el_store_mark_conflict_async, OUTBOX_STATE, mark_conflict_write, FALSE, args,
+                cancellable, callback, user_data);
 }
 
 gboolean
@@ -3678,6 +3939,29 @@ server_version (Worker *w, const char *handoff_id, int version, GError **error)
   return plain != NULL ? decode_kind (KIND_SBAR, plain, error) : NULL;
 }
 
+/* The payload of the newest save held behind conflict @op_id; NULL without an error when none. */
+static GBytes *
+newest_held_draft (Worker *w, const char *op_id, GError **error)
+{
+  g_autoptr (ElStoreStmt) s =
+      prep (w,
+            "SELECT h.op_id, h.payload FROM outbox h JOIN outbox c ON c.op_id = ?1 WHERE h.kind = "
+            "'" EL_STORE_OP_SBAR_CREATE
+            "' AND h.resource_type = c.resource_type AND h.resource_id = c.resource_id AND h.state = "
+            "'conflict' AND h.seq > c.seq AND h.payload IS NOT NULL AND h.op_id NOT IN (SELECT op_id FROM "
+            "conflicts) ORDER BY h.seq DESC LIMIT 1",
+            error);
+  int rc;
+
+  if (s == NULL)
+    return NULL;
+  bind_text (s, 1, op_id);
+  rc = step (w, s, error);
+  if (rc != SQLITE_ROW)
+    return NULL;
+  return column_open (w, s, 1, "outbox", col_text (s, 0), "payload", error);
+}
+
 static ElStoreConflict *
 read_conflict_row (Worker *w, sqlite3_stmt *s, GError **error)
 {
@@ -3694,7 +3978,14 @@ read_conflict_row (Worker *w, sqlite3_stmt *s, GError **error)
   theirs = column_open (w, s, 3, "conflicts", c->op_id, "theirs", error);
   if (theirs == NULL || (c->theirs = decode_kind (KIND_SBAR, theirs, error)) == NULL)
     return NULL;
-  mine = column_open (w, s, 4, "conflicts", c->op_id, "mine", error);
+  mine = newest_held_draft (w, c->op_id, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  if (mine == NULL)
+    mine = column_open (w, s, 4, "conflicts", c->op_id, "mine", error);
   if (mine == NULL)
     return NULL;
   c->mine = el_sbar_version_create_request_from_data (g_bytes_get_data (mine, NULL),
@@ -3803,7 +4094,9 @@ resolve_write (Worker *w, OpArgs *args, char **out_id, GError **error)
     }
   conflict = read_conflict_row (w, s, error);
   stmt_release (s);
-  if (conflict == NULL || !delete_op (w, op, error))
+  /* mine is the newest held save, if any: the saves held behind the conflict go with it (KEEP_MINE
+   * pushes the newest as one version on top of theirs; TAKE_THEIRS drops them all) */
+  if (conflict == NULL || !drop_held_drafts (w, op, error) || !delete_op (w, op, error))
     return FALSE;
   if (args->resolution == EL_STORE_RESOLVE_KEEP_MINE)
     {
@@ -3835,8 +4128,9 @@ el_store_resolve_conflict_async (ElStore *self,
   args->resolution = (int) resolution;
   if (merged != NULL && resolution == EL_STORE_RESOLVE_KEEP_MINE)
     args->object = G_OBJECT (copy_content (merged));
-  run_op_write (self, el_store_resolve_conflict_async, resolve_write, TRUE, args, cancellable, callback,
-                user_data);
+  run_op_write (self, el_store_resolve_conflict_async,
+                resolution == EL_STORE_RESOLVE_KEEP_MINE ? OUTBOX_ADDED : OUTBOX_REMOVED, resolve_write, TRUE,
+                args, cancellable, callback, user_data);
 }
 
 gboolean

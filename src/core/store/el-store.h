@@ -94,6 +94,37 @@ G_BEGIN_DECLS
  * KEEP_MINE queues a new `sbar.create` rebased on theirs (base_version = theirs' number; optionally
  * with merged content) and returns its op id; TAKE_THEIRS drops mine.
  *
+ * Saves held behind a conflict: the `sbar.create` ops of the same handoff queued after the one that
+ * went to conflict were made on top of the refused version (the first one's base_version is the
+ * refused local number, which is theirs' number too: pushed as-is, the server would accept it on
+ * top of theirs, silently overwriting the other nurse's version). So mark_conflict moves every later
+ * active (pending, in_flight, needs_attention) `sbar.create` of that handoff to state `conflict`
+ * too, and a save made while the handoff has a conflict (el_store_save_sbar_draft_async(), or
+ * el_store_enqueue_async() of an `sbar.create`) is stored in state `conflict` at once — even one
+ * whose base is theirs, since an editor opened before the conflict was recorded gives the same
+ * number. These held ops have no conflict of their own: el_store_list_conflicts_async() lists one
+ * conflict per refused op (ElStoreCounts.conflicts counts those), whose `mine` is the NEWEST held
+ * draft (what the nurse last saved); EL_STORE_OP_FILTER_CONFLICT lists both; they are never
+ * pushable, op_begin refuses them (%EL_STORE_ERROR_STATE) and resolving one of them is
+ * %EL_STORE_ERROR_NOT_FOUND. Their pending versions stay visible (the newest is shown as latest).
+ * On resolution, KEEP_MINE folds them: the held ops and their pending versions are deleted and ONE
+ * new `sbar.create` on top of theirs carries the newest draft (or @merged); the intermediate drafts
+ * are superseded. TAKE_THEIRS, and el_store_op_discard_async() of the conflicted op, delete them
+ * all. Discarding a held op deletes only that one (`mine` becomes the next newest).
+ *
+ * ETags of queued ops: a `handoff.patch` or `handoff.acknowledge` queued behind another op on the
+ * same handoff carries the etag of the state it was made from. When el_store_op_done_async() stores
+ * the server's answer (a Handoff with its new etag) to a handoff op that carried an etag, the later
+ * queued (pending or needs_attention) `handoff.patch` / `handoff.acknowledge` ops of that handoff
+ * whose etag EQUALS that op's etag get the new etag: they were made from the same server state,
+ * plus local changes the server has now applied — and the server checked that If-Match, so
+ * nothing else came in between. An op whose etag is older (or different) is left alone, so the
+ * server's 412 still catches a real conflict. The same for the ops queued behind a
+ * `handoff.create` (no etag: they were made from the local-only handoff). An op done without an
+ * etag (`handoff.sign`, ...) says nothing about what came in between: later ops keep theirs. The
+ * cached row, which still shows the pending local changes when other ops are active, gets the new
+ * etag too when its etag was the done op's, so a patch queued afterwards with @etag %NULL takes it.
+ *
  * Sync cursor: el_store_apply_changes_page_async() applies one ChangeFeed page and stores its
  * next_cursor in the same transaction; a page with any invalid item changes nothing.
  *
@@ -104,6 +135,17 @@ G_BEGIN_DECLS
  *
  * Key rotation: el_store_rekey_async() re-seals every sealed column under a new vault in one
  * transaction; afterwards the old key fails with %EL_STORE_ERROR_WRONG_KEY.
+ *
+ * Signal ::outbox-changed (no arguments; detailed): emitted on the store after a call that added,
+ * removed or changed the state of outbox ops has completed successfully — in the thread-default
+ * main context of the caller of that call, right after its callback has run (also when it was
+ * given no callback). Details: "added" (el_store_save_sbar_draft_async(),
+ * el_store_create_handoff_async(), el_store_patch_handoff_async(), el_store_enqueue_async(),
+ * el_store_resolve_conflict_async() with KEEP_MINE), "state" (op_begin, op_failed,
+ * op_needs_attention, op_retry, mark_conflict), "removed" (op_done, op_discard,
+ * el_store_resolve_conflict_async() with TAKE_THEIRS). Connect to "outbox-changed" for all, to
+ * "outbox-changed::added" for new local changes only. ElSync's own pushes emit it too ("state",
+ * "removed"). Not emitted by failed calls, reads, pulled pages, purge, backup or rekey.
  */
 
 #define EL_STORE_ERROR (el_store_error_quark ())
@@ -147,17 +189,20 @@ GQuark el_store_error_quark (void);
 #define EL_STORE_VAULT_LABEL "store-phi"
 
 /* Op kinds used by the store's own helpers (ElStoreOp.kind is a free string for el_store_enqueue_async). */
-#define EL_STORE_OP_SBAR_CREATE      "sbar.create"
-#define EL_STORE_OP_HANDOFF_CREATE   "handoff.create"
-#define EL_STORE_OP_HANDOFF_PATCH    "handoff.patch"
-#define EL_STORE_OP_RECORDING_UPLOAD "recording.upload"
+#define EL_STORE_OP_SBAR_CREATE         "sbar.create"
+#define EL_STORE_OP_HANDOFF_CREATE      "handoff.create"
+#define EL_STORE_OP_HANDOFF_PATCH       "handoff.patch"
+#define EL_STORE_OP_HANDOFF_ACKNOWLEDGE "handoff.acknowledge"
+#define EL_STORE_OP_RECORDING_UPLOAD    "recording.upload"
 
 /**
  * ElStoreOpState:
  * @EL_STORE_OP_PENDING: waiting to be pushed (maybe not before next_attempt_at)
  * @EL_STORE_OP_IN_FLIGHT: being pushed (after a crash: push again with the same op id)
  * @EL_STORE_OP_NEEDS_ATTENTION: the server rejected it (4xx); a person must retry or discard it
- * @EL_STORE_OP_CONFLICT: an SBAR save hit a newer version; see el_store_list_conflicts_async()
+ * @EL_STORE_OP_CONFLICT: an SBAR save hit a newer version; see el_store_list_conflicts_async(). Also
+ *   the later SBAR saves of that handoff, held behind it until it is resolved ("Saves held behind a
+ *   conflict" above)
  */
 typedef enum
 {
@@ -173,7 +218,7 @@ const char *el_store_op_state_to_string (ElStoreOpState state);
  * ElStoreOpFilter:
  * @EL_STORE_OP_FILTER_PUSHABLE: pending and in_flight ops (what a push sends), in seq order
  * @EL_STORE_OP_FILTER_NEEDS_ATTENTION: ops in state needs_attention, in seq order
- * @EL_STORE_OP_FILTER_CONFLICT: ops in state conflict
+ * @EL_STORE_OP_FILTER_CONFLICT: ops in state conflict (refused saves and the saves held behind them)
  * @EL_STORE_OP_FILTER_ALL: every op
  */
 typedef enum
@@ -412,7 +457,11 @@ gint64 el_store_get_cursor_finish (ElStore *self, GAsyncResult *result, GError *
 /* @page: a ChangeFeed object exactly as GET /api/v1/changes returned it (next_cursor, has_more,
  * upserts { units, users, patients, handoffs, recordings, sbar_versions }, tombstones { same }).
  * Applied in the contract's order with its next_cursor, in one transaction; any invalid item
- * (%EL_STORE_ERROR_INVALID) or a next_cursor below the stored one leaves the store unchanged. */
+ * (%EL_STORE_ERROR_INVALID) or a next_cursor below the stored one leaves the store unchanged.
+ * The store takes a REFERENCE to @page (no copy) and reads it on its worker thread: the caller may
+ * unref it at once but must not modify it (nor anything inside it) after this call, even after the
+ * callback — treat it as immutable (a parser's root used once, as ElSync does, is fine; or
+ * json_node_seal() it). */
 void el_store_apply_changes_page_async (ElStore *self,
                                         JsonNode *page,
                                         GCancellable *cancellable,
@@ -614,7 +663,8 @@ void el_store_op_retry_async (ElStore *self,
 gboolean el_store_op_retry_finish (ElStore *self, GAsyncResult *result, GError **error);
 
 /* Drops an op in state needs_attention or conflict and its local effect (pending version, local-only
- * handoff); the server's state kept aside is applied. */
+ * handoff); the server's state kept aside is applied. Dropping a refused save (a conflict) drops the
+ * saves held behind it too. */
 void el_store_op_discard_async (ElStore *self,
                                 const char *op_id,
                                 GCancellable *cancellable,
@@ -641,8 +691,10 @@ void el_store_list_conflicts_async (ElStore *self,
                                     gpointer user_data);
 GPtrArray *el_store_list_conflicts_finish (ElStore *self, GAsyncResult *result, GError **error);
 
-/* @merged: (nullable): with KEEP_MINE, the content to push (NULL: mine as it was); ignored with
- * TAKE_THEIRS. @new_op_id: (out) (optional): the new op (KEEP_MINE), NULL with TAKE_THEIRS. */
+/* @merged: (nullable): with KEEP_MINE, the content to push (NULL: mine as listed — the newest draft
+ * held behind the conflict, else the refused one); ignored with TAKE_THEIRS. Either way the saves
+ * held behind the conflict are deleted (folded into the one new op, or dropped). @new_op_id: (out)
+ * (optional): the new op (KEEP_MINE), NULL with TAKE_THEIRS. */
 void el_store_resolve_conflict_async (ElStore *self,
                                       const char *op_id,
                                       ElStoreResolution resolution,
