@@ -1,0 +1,923 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include "el-context.h"
+
+#include "el-api-secrets-token-store.h"
+#include "el-vault.h"
+
+#include <string.h>
+
+struct _ElContext
+{
+  GObject parent_instance;
+
+  char *server_url;
+  char *data_dir;
+  char *account;
+
+  ElSecrets *secrets;
+  ElApiTokenStore *token_store;
+  ElApiClient *client;
+  ElStore *store;
+  ElSync *sync;
+};
+
+enum
+{
+  PROP_0,
+  PROP_SERVER_URL,
+  PROP_DATA_DIR,
+  PROP_ACCOUNT,
+  PROP_SECRETS,
+  PROP_API_CLIENT,
+  PROP_STORE,
+  PROP_SYNC,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* Spelled out rather than G_DEFINE_QUARK (): cppcheck cannot parse that macro next to a type
+ * definition. */
+GQuark
+el_context_error_quark (void)
+{
+  static GQuark quark = 0;
+
+  if (G_UNLIKELY (quark == 0))
+    quark = g_quark_from_static_string ("el-context-error-quark");
+  return quark;
+}
+
+G_DEFINE_FINAL_TYPE (ElContext, el_context, G_TYPE_OBJECT)
+
+static void
+el_context_dispose (GObject *object)
+{
+  ElContext *self = EL_CONTEXT (object);
+
+  if (self->sync != NULL)
+    el_sync_stop (self->sync);
+  g_clear_object (&self->sync);
+  g_clear_object (&self->store);
+  g_clear_object (&self->client);
+  g_clear_object (&self->token_store);
+  g_clear_object (&self->secrets);
+  G_OBJECT_CLASS (el_context_parent_class)->dispose (object);
+}
+
+static void
+el_context_finalize (GObject *object)
+{
+  ElContext *self = EL_CONTEXT (object);
+
+  g_free (self->server_url);
+  g_free (self->data_dir);
+  g_free (self->account);
+  G_OBJECT_CLASS (el_context_parent_class)->finalize (object);
+}
+
+static void
+el_context_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  ElContext *self = EL_CONTEXT (object);
+
+  switch (prop_id)
+    {
+      case PROP_SERVER_URL:
+        g_value_set_string (value, self->server_url);
+        break;
+      case PROP_DATA_DIR:
+        g_value_set_string (value, self->data_dir);
+        break;
+      case PROP_ACCOUNT:
+        g_value_set_string (value, self->account);
+        break;
+      case PROP_SECRETS:
+        g_value_set_object (value, self->secrets);
+        break;
+      case PROP_API_CLIENT:
+        g_value_set_object (value, self->client);
+        break;
+      case PROP_STORE:
+        g_value_set_object (value, self->store);
+        break;
+      case PROP_SYNC:
+        g_value_set_object (value, self->sync);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+el_context_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  ElContext *self = EL_CONTEXT (object);
+
+  switch (prop_id)
+    {
+      case PROP_SERVER_URL:
+        g_free (self->server_url);
+        self->server_url = g_value_dup_string (value);
+        break;
+      case PROP_DATA_DIR:
+        g_free (self->data_dir);
+        self->data_dir = g_value_dup_string (value);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+el_context_class_init (ElContextClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags ro = G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->dispose = el_context_dispose;
+  object_class->finalize = el_context_finalize;
+  object_class->get_property = el_context_get_property;
+  object_class->set_property = el_context_set_property;
+
+  properties[PROP_SERVER_URL] = g_param_spec_string (
+      "server-url", NULL, NULL, NULL, G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_DATA_DIR] = g_param_spec_string (
+      "data-dir", NULL, NULL, NULL, G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ACCOUNT] = g_param_spec_string ("account", NULL, NULL, NULL, ro);
+  properties[PROP_SECRETS] = g_param_spec_object ("secrets", NULL, NULL, EL_TYPE_SECRETS, ro);
+  properties[PROP_API_CLIENT] = g_param_spec_object ("api-client", NULL, NULL, EL_TYPE_API_CLIENT, ro);
+  properties[PROP_STORE] = g_param_spec_object ("store", NULL, NULL, EL_TYPE_STORE, ro);
+  properties[PROP_SYNC] = g_param_spec_object ("sync", NULL, NULL, EL_TYPE_SYNC, ro);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+el_context_init (ElContext *self)
+{
+}
+
+/**
+ * el_context_new:
+ * @server_url: the API base URL (http:// or https://); a trailing '/' is dropped
+ * @data_dir: the folder of the cache files
+ * @error: where to put an error
+ *
+ * Makes the context's ElSecrets and ElApiClient (with an ElApiSecretsTokenStore on them).
+ *
+ * Returns: (transfer full): the context, or %NULL with %EL_CONTEXT_ERROR_INVALID_ARGUMENT
+ */
+ElContext *
+el_context_new (const char *server_url, const char *data_dir, GError **error)
+{
+  g_autofree char *url = NULL;
+  g_autoptr (ElContext) self = NULL;
+  g_autoptr (GError) local_error = NULL;
+  gsize len;
+
+  if (server_url == NULL || data_dir == NULL || data_dir[0] == '\0')
+    {
+      g_set_error_literal (error, EL_CONTEXT_ERROR, EL_CONTEXT_ERROR_INVALID_ARGUMENT,
+                           "a context needs a server URL and a data folder");
+      return NULL;
+    }
+  url = g_strdup (server_url);
+  len = strlen (url);
+  while (len > 0 && url[len - 1] == '/')
+    url[--len] = '\0';
+
+  self = g_object_new (EL_TYPE_CONTEXT, "server-url", url, "data-dir", data_dir, NULL);
+  self->secrets = el_secrets_new (url);
+  self->token_store = EL_API_TOKEN_STORE (el_api_secrets_token_store_new (self->secrets));
+  self->client = el_api_client_new (url, self->token_store, &local_error);
+  if (self->client == NULL)
+    {
+      g_set_error (error, EL_CONTEXT_ERROR, EL_CONTEXT_ERROR_INVALID_ARGUMENT, "bad server URL: %s",
+                   local_error->message);
+      return NULL;
+    }
+  return g_steal_pointer (&self);
+}
+
+const char *
+el_context_get_server_url (ElContext *self)
+{
+  g_return_val_if_fail (EL_IS_CONTEXT (self), NULL);
+  return self->server_url;
+}
+
+const char *
+el_context_get_data_dir (ElContext *self)
+{
+  g_return_val_if_fail (EL_IS_CONTEXT (self), NULL);
+  return self->data_dir;
+}
+
+const char *
+el_context_get_account (ElContext *self)
+{
+  g_return_val_if_fail (EL_IS_CONTEXT (self), NULL);
+  return self->account;
+}
+
+ElSecrets *
+el_context_get_secrets (ElContext *self)
+{
+  g_return_val_if_fail (EL_IS_CONTEXT (self), NULL);
+  return self->secrets;
+}
+
+ElApiClient *
+el_context_get_api_client (ElContext *self)
+{
+  g_return_val_if_fail (EL_IS_CONTEXT (self), NULL);
+  return self->client;
+}
+
+ElStore *
+el_context_get_store (ElContext *self)
+{
+  g_return_val_if_fail (EL_IS_CONTEXT (self), NULL);
+  return self->store;
+}
+
+ElSync *
+el_context_get_sync (ElContext *self)
+{
+  g_return_val_if_fail (EL_IS_CONTEXT (self), NULL);
+  return self->sync;
+}
+
+/**
+ * el_context_canonical_account:
+ * @email: an e-mail address as typed
+ *
+ * Returns: (transfer full) (nullable): @email in lower case, or %NULL when it is not an address
+ *   (empty, no '@', control characters or spaces, not UTF-8, longer than 254 bytes)
+ */
+char *
+el_context_canonical_account (const char *email)
+{
+  const char *at;
+
+  if (email == NULL || email[0] == '\0' || strlen (email) > 254 || !g_utf8_validate (email, -1, NULL))
+    return NULL;
+  for (const char *p = email; *p != '\0'; p++)
+    if ((guchar) *p <= ' ' || *p == 0x7f)
+      return NULL;
+  at = strchr (email, '@');
+  if (at == NULL || at == email || at[1] == '\0' || strchr (at + 1, '@') != NULL)
+    return NULL;
+  return g_utf8_strdown (email, -1);
+}
+
+/* The open account's services: store, sync and account set together (one notify each). */
+static void
+install (ElContext *self, const char *account, ElStore *store)
+{
+  g_autoptr (ElSync) sync = el_sync_new (store, self->client);
+
+  if (self->sync != NULL)
+    el_sync_stop (self->sync);
+  g_free (self->account);
+  self->account = g_strdup (account);
+  g_set_object (&self->store, store);
+  g_set_object (&self->sync, sync);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCOUNT]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC]);
+}
+
+static void
+uninstall (ElContext *self)
+{
+  gboolean had = self->store != NULL || self->account != NULL;
+
+  if (self->sync != NULL)
+    el_sync_stop (self->sync);
+  g_clear_object (&self->sync);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->account, g_free);
+  if (had)
+    {
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCOUNT]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC]);
+    }
+}
+
+/* ---- opening a cache (sign-in and open share it) ---- */
+
+typedef struct
+{
+  char *account;
+  gboolean sign_in; /* may make the data key */
+  ElUser *user;
+  ElVault *vault;
+  char *path;
+  gboolean key_created; /* the data key was not in the keyring before this sign-in */
+  int lost_ops;
+} OpenData;
+
+static void
+open_data_free (OpenData *data)
+{
+  g_free (data->account);
+  g_clear_object (&data->user);
+  g_clear_object (&data->vault);
+  g_free (data->path);
+  g_free (data);
+}
+
+static gboolean
+check_key (GBytes *key, GError **error)
+{
+  if (g_bytes_get_size (key) != EL_VAULT_KEY_BYTES)
+    {
+      g_set_error_literal (error, EL_SECRETS_ERROR, EL_SECRETS_ERROR_CORRUPT,
+                           "the keyring's data key has the wrong size");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+store_recovered_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  ElContext *self = g_task_get_source_object (task);
+  OpenData *data = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ElStore) store = el_store_recover_finish (result, &data->lost_ops, &error);
+
+  if (store == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  install (self, data->account, store);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+store_opened_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  ElContext *self = g_task_get_source_object (task);
+  OpenData *data = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ElStore) store = el_store_open_finish (result, &error);
+
+  if (store == NULL)
+    {
+      /* A key made just now cannot open an old cache: the old key left the keyring (signed out
+       * with --force elsewhere, or the keyring was reset), so the file is unreadable for good. */
+      if (data->key_created && g_error_matches (error, EL_STORE_ERROR, EL_STORE_ERROR_WRONG_KEY))
+        {
+          el_store_recover_async (data->path, data->vault, g_task_get_cancellable (task), store_recovered_cb,
+                                  g_steal_pointer (&task));
+          return;
+        }
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  install (self, data->account, store);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+open_with_key (GTask *task, GBytes *key)
+{
+  ElContext *self = g_task_get_source_object (task);
+  OpenData *data = g_task_get_task_data (task);
+  g_autoptr (ElVault) vault = NULL;
+
+  vault = el_vault_new (g_bytes_get_data (key, NULL));
+  data->vault = g_steal_pointer (&vault);
+  data->path = el_store_path_for_account (self->data_dir, self->server_url, data->account);
+  el_store_open_async (data->path, data->vault, g_task_get_cancellable (task), store_opened_cb, task);
+}
+
+static void
+key_created_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) key = el_secrets_get_or_create_data_key_finish (EL_SECRETS (source), result, &error);
+
+  if (key == NULL || !check_key (key, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  open_with_key (task, key);
+}
+
+static void
+key_looked_up_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  OpenData *data = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) key = el_secrets_lookup_finish (EL_SECRETS (source), result, &error);
+
+  if (error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  if (key == NULL && !data->sign_in)
+    {
+      /* open: never make a key (an open without one would create an empty cache nobody signed in to) */
+      g_task_return_new_error (task, EL_CONTEXT_ERROR, EL_CONTEXT_ERROR_NOT_SIGNED_IN,
+                               "this account is not signed in on this computer");
+      g_object_unref (task);
+      return;
+    }
+  if (key == NULL)
+    {
+      data->key_created = TRUE;
+      el_secrets_get_or_create_data_key_async (EL_SECRETS (source), data->account,
+                                               g_task_get_cancellable (task), key_created_cb, task);
+      return;
+    }
+  if (!check_key (key, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  open_with_key (task, key);
+}
+
+static void
+look_up_key (GTask *task)
+{
+  ElContext *self = g_task_get_source_object (task);
+  OpenData *data = g_task_get_task_data (task);
+
+  el_secrets_lookup_async (self->secrets, data->account, EL_SECRET_KIND_DATA_KEY,
+                           g_task_get_cancellable (task), key_looked_up_cb, task);
+}
+
+/* ---- sign in ---- */
+
+static void
+logged_in_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  OpenData *data = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+
+  data->user = el_api_client_login_finish (EL_API_CLIENT (source), result, &error);
+  if (data->user == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  look_up_key (task);
+}
+
+void
+el_context_sign_in_async (ElContext *self,
+                          const char *email,
+                          const char *password,
+                          GCancellable *cancellable,
+                          GAsyncReadyCallback callback,
+                          gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  OpenData *data;
+
+  g_return_if_fail (EL_IS_CONTEXT (self));
+  g_return_if_fail (password != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, el_context_sign_in_async);
+  data = g_new0 (OpenData, 1);
+  data->account = el_context_canonical_account (email);
+  data->sign_in = TRUE;
+  g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
+  if (data->account == NULL)
+    {
+      g_task_return_new_error (task, EL_CONTEXT_ERROR, EL_CONTEXT_ERROR_INVALID_ARGUMENT,
+                               "the account must be an e-mail address");
+      return;
+    }
+  if (self->store != NULL)
+    uninstall (self);
+  el_api_client_login_async (self->client, data->account, password, cancellable, logged_in_cb,
+                             g_steal_pointer (&task));
+}
+
+ElUser *
+el_context_sign_in_finish (ElContext *self, GAsyncResult *result, int *lost_ops, GError **error)
+{
+  OpenData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  data = g_task_get_task_data (G_TASK (result));
+  if (lost_ops != NULL)
+    *lost_ops = 0;
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+  if (lost_ops != NULL)
+    *lost_ops = data->lost_ops;
+  return g_object_ref (data->user);
+}
+
+/* ---- open ---- */
+
+void
+el_context_open_async (ElContext *self,
+                       const char *account,
+                       GCancellable *cancellable,
+                       GAsyncReadyCallback callback,
+                       gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  OpenData *data;
+
+  g_return_if_fail (EL_IS_CONTEXT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, el_context_open_async);
+  data = g_new0 (OpenData, 1);
+  data->account = el_context_canonical_account (account);
+  g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
+  if (data->account == NULL)
+    {
+      g_task_return_new_error (task, EL_CONTEXT_ERROR, EL_CONTEXT_ERROR_INVALID_ARGUMENT,
+                               "the account must be an e-mail address");
+      return;
+    }
+  if (self->store != NULL && g_strcmp0 (self->account, data->account) == 0)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  if (self->store != NULL)
+    uninstall (self);
+  look_up_key (g_steal_pointer (&task));
+}
+
+gboolean
+el_context_open_finish (ElContext *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- resume ---- */
+
+static void
+resumed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
+  ElUser *user = el_api_client_resume_finish (EL_API_CLIENT (source), result, &error);
+
+  if (user == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, user, g_object_unref);
+}
+
+void
+el_context_resume_async (ElContext *self,
+                         GCancellable *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (EL_IS_CONTEXT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, el_context_resume_async);
+  if (self->account == NULL)
+    {
+      g_task_return_new_error (task, EL_CONTEXT_ERROR, EL_CONTEXT_ERROR_NOT_OPEN, "no account is open");
+      return;
+    }
+  if (el_api_client_get_signed_in (self->client) && el_api_client_get_user (self->client) != NULL)
+    {
+      g_task_return_pointer (task, g_object_ref (el_api_client_get_user (self->client)), g_object_unref);
+      return;
+    }
+  el_api_client_resume_async (self->client, self->account, cancellable, resumed_cb, g_steal_pointer (&task));
+}
+
+ElUser *
+el_context_resume_finish (ElContext *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- sign out ---- */
+
+typedef struct
+{
+  ElContextSignOutFlags flags;
+  char *account;
+  char *path;
+  ElStore *store;
+  gboolean server_told;
+  guint n_files;
+} SignOutData;
+
+static void
+sign_out_data_free (SignOutData *data)
+{
+  g_free (data->account);
+  g_free (data->path);
+  g_clear_object (&data->store);
+  g_free (data);
+}
+
+static void
+file_deleted_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  SignOutData *data = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+
+  if (!g_file_delete_finish (G_FILE (source), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) &&
+      g_object_get_data (G_OBJECT (task), "delete-error") == NULL)
+    {
+      g_autofree char *name = g_file_get_basename (G_FILE (source));
+
+      /* Remember the first failure; report it when every delete has finished. */
+      g_object_set_data_full (
+          G_OBJECT (task), "delete-error",
+          g_strdup_printf ("could not delete the cache file %s: %s", name, error->message), g_free);
+    }
+  if (--data->n_files > 0)
+    return;
+  if (g_object_get_data (G_OBJECT (task), "delete-error") != NULL)
+    g_task_return_new_error (task, EL_CONTEXT_ERROR, EL_CONTEXT_ERROR_FAILED, "%s",
+                             (const char *) g_object_get_data (G_OBJECT (task), "delete-error"));
+  else
+    g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static void
+delete_files (GTask *task)
+{
+  SignOutData *data = g_task_get_task_data (task);
+  static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
+
+  data->n_files = G_N_ELEMENTS (suffixes);
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *name = g_strconcat (data->path, suffixes[i], NULL);
+      g_autoptr (GFile) file = g_file_new_for_path (name);
+
+      g_file_delete_async (file, G_PRIORITY_DEFAULT, NULL, file_deleted_cb, task);
+    }
+}
+
+static void
+sign_out_store_closed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  g_autoptr (GError) error = NULL;
+
+  /* A close that fails (disk trouble) leaves nothing to keep: the key is gone. */
+  if (!el_store_close_finish (EL_STORE (source), result, &error))
+    g_debug ("closing the cache before deleting it: %s", error->message);
+  delete_files (task);
+}
+
+static void
+secrets_cleared_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  SignOutData *data = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+
+  if (!el_secrets_clear_account_finish (EL_SECRETS (source), result, &error))
+    {
+      /* The keyring still holds the key: keep the cache (it is still readable) and say so. */
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  if (data->store != NULL)
+    el_store_close_async (data->store, NULL, sign_out_store_closed_cb, task);
+  else
+    delete_files (task);
+}
+
+static void
+clear_secrets (GTask *task)
+{
+  ElContext *self = g_task_get_source_object (task);
+  SignOutData *data = g_task_get_task_data (task);
+
+  if (self->store != NULL && g_strcmp0 (self->account, data->account) == 0)
+    {
+      data->store = g_steal_pointer (&self->store);
+      uninstall (self);
+    }
+  el_secrets_clear_account_async (self->secrets, data->account, NULL, secrets_cleared_cb, task);
+}
+
+static void
+logged_out_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  SignOutData *data = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+
+  data->server_told = el_api_client_logout_finish (EL_API_CLIENT (source), result, &error);
+  clear_secrets (task);
+}
+
+static void
+sign_out_resumed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ElUser) user = el_api_client_resume_finish (EL_API_CLIENT (source), result, &error);
+
+  if (user == NULL)
+    {
+      /* Offline or already refused: the local part happens anyway. */
+      clear_secrets (task);
+      return;
+    }
+  el_api_client_logout_async (EL_API_CLIENT (source), NULL, logged_out_cb, task);
+}
+
+static void
+tell_server (GTask *task)
+{
+  ElContext *self = g_task_get_source_object (task);
+  SignOutData *data = g_task_get_task_data (task);
+
+  if (el_api_client_get_signed_in (self->client))
+    el_api_client_logout_async (self->client, NULL, logged_out_cb, task);
+  else
+    el_api_client_resume_async (self->client, data->account, NULL, sign_out_resumed_cb, task);
+}
+
+static void
+sign_out_counted_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  ElStoreCounts counts = { 0 };
+  g_autoptr (GError) error = NULL;
+
+  if (!el_store_get_counts_finish (EL_STORE (source), result, &counts, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
+  if (counts.pending_ops + counts.needs_attention + counts.conflicts > 0)
+    {
+      g_task_return_new_error (task, EL_CONTEXT_ERROR, EL_CONTEXT_ERROR_PENDING_CHANGES,
+                               "%u change(s) are not on the server yet (%u waiting, %u needing attention, "
+                               "%u in conflict); sync them first or force the sign-out to drop them",
+                               counts.pending_ops + counts.needs_attention + counts.conflicts,
+                               counts.pending_ops, counts.needs_attention, counts.conflicts);
+      g_object_unref (task);
+      return;
+    }
+  tell_server (task);
+}
+
+void
+el_context_sign_out_async (ElContext *self,
+                           ElContextSignOutFlags flags,
+                           GCancellable *cancellable,
+                           GAsyncReadyCallback callback,
+                           gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  SignOutData *data;
+
+  g_return_if_fail (EL_IS_CONTEXT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, el_context_sign_out_async);
+  if (self->store == NULL)
+    {
+      g_task_return_new_error (task, EL_CONTEXT_ERROR, EL_CONTEXT_ERROR_NOT_OPEN, "no account is open");
+      return;
+    }
+  data = g_new0 (SignOutData, 1);
+  data->flags = flags;
+  data->account = g_strdup (self->account);
+  data->path = g_strdup (el_store_get_path (self->store));
+  g_task_set_task_data (task, data, (GDestroyNotify) sign_out_data_free);
+  if (self->sync != NULL)
+    el_sync_stop (self->sync);
+  if (flags & EL_CONTEXT_SIGN_OUT_FORCE)
+    tell_server (g_steal_pointer (&task));
+  else
+    el_store_get_counts_async (self->store, cancellable, sign_out_counted_cb, g_steal_pointer (&task));
+}
+
+gboolean
+el_context_sign_out_finish (ElContext *self, GAsyncResult *result, gboolean *server_told, GError **error)
+{
+  SignOutData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  data = g_task_get_task_data (G_TASK (result));
+  if (server_told != NULL)
+    *server_told = data != NULL && data->server_told;
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- forget ---- */
+
+void
+el_context_forget_account_async (ElContext *self,
+                                 const char *account,
+                                 GCancellable *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  SignOutData *data;
+
+  g_return_if_fail (EL_IS_CONTEXT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, el_context_forget_account_async);
+  data = g_new0 (SignOutData, 1);
+  data->flags = EL_CONTEXT_SIGN_OUT_FORCE;
+  data->account = el_context_canonical_account (account);
+  g_task_set_task_data (task, data, (GDestroyNotify) sign_out_data_free);
+  if (data->account == NULL)
+    {
+      g_task_return_new_error (task, EL_CONTEXT_ERROR, EL_CONTEXT_ERROR_INVALID_ARGUMENT,
+                               "the account must be an e-mail address");
+      return;
+    }
+  data->path = el_store_path_for_account (self->data_dir, self->server_url, data->account);
+  clear_secrets (g_steal_pointer (&task));
+}
+
+gboolean
+el_context_forget_account_finish (ElContext *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- close ---- */
+
+static void
+store_closed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!el_store_close_finish (EL_STORE (source), result, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+el_context_close_async (ElContext *self,
+                        GCancellable *cancellable,
+                        GAsyncReadyCallback callback,
+                        gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (ElStore) store = NULL;
+
+  g_return_if_fail (EL_IS_CONTEXT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, el_context_close_async);
+  if (self->store == NULL)
+    {
+      uninstall (self);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  store = g_object_ref (self->store);
+  uninstall (self);
+  el_store_close_async (store, NULL, store_closed_cb, g_steal_pointer (&task));
+}
+
+gboolean
+el_context_close_finish (ElContext *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

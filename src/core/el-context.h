@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "el-api-client.h"
+#include "el-secrets.h"
+#include "el-store.h"
+#include "el-sync.h"
+#include "el-user.h"
+
+G_BEGIN_DECLS
+
+/*
+ * ElContext: the core services of one server and, once signed in, of one account — made here and
+ * handed to each other (never globals). The app's window and `eclipselink-cli` get one ElContext
+ * and reach every service through it.
+ *
+ *   server URL, data dir ──> ElContext
+ *                              ├─ ElSecrets               (the keyring items of this server)
+ *                              ├─ ElApiClient             (its token store: ElApiSecretsTokenStore
+ *                              │                           on the ElSecrets above)
+ *                              ├─ ElStore   (after open)  el_store_path_for_account (data dir,
+ *                              │                           server URL, account), sealed with a vault
+ *                              │                           on the account's data key (keyring)
+ *                              └─ ElSync    (after open)  on the ElStore and the ElApiClient
+ *
+ * Lifecycle:
+ * - el_context_new(): ElSecrets and ElApiClient exist at once; nothing is signed in, no cache open.
+ * - el_context_sign_in_async(): POST login (the refresh token reaches the keyring before the call
+ *   completes, see el-api-client.h), then the account's data key is looked up or made in the
+ *   keyring, the cache opened (created on first sign-in) and ElSync made. If the key had to be
+ *   made while an old cache file exists (the keyring was cleared), that file cannot be read any
+ *   more: it is moved aside (el_store_recover_async()) and a fresh cache is created.
+ * - el_context_open_async(): the same for an account signed in before, WITHOUT the network: the
+ *   data key is only looked up (absent: %EL_CONTEXT_ERROR_NOT_SIGNED_IN). The API session is not
+ *   resumed; el_context_resume_async() does that (POST refresh with the keyring's token) when a
+ *   command needs the server. A nurse can read and edit offline with just open.
+ * - el_context_sign_out_async(): refuses with %EL_CONTEXT_ERROR_PENDING_CHANGES while the outbox
+ *   holds ops in any state (pending, in flight, needs attention, conflict) unless
+ *   %EL_CONTEXT_SIGN_OUT_FORCE: signing out deletes the cache (its key leaves the keyring, so the
+ *   file would be unreadable anyway), and with it every change not yet on the server. Then: the
+ *   server is told (best effort: a session is resumed first when none is active), both keyring
+ *   items of the account (refresh token, data key) are cleared, the store is closed and the cache
+ *   file with its -wal and -shm is deleted.
+ * - el_context_close_async(): closes the store (checkpointing its WAL) and drops ElSync; the
+ *   keyring keeps everything, a later open finds it again.
+ *
+ * The account is the user's e-mail address in lower case (the keyring's and the cache file's
+ * canonical spelling). Every call is an _async/_finish pair completing in the thread-default main
+ * context of el_context_new()'s caller; calls on one context must not overlap (the caller
+ * sequences them). Errors are those of the services (EL_API_ERROR, EL_SECRETS_ERROR,
+ * EL_STORE_ERROR, EL_SYNC_ERROR) or EL_CONTEXT_ERROR; none contains a secret or PHI.
+ */
+
+#define EL_CONTEXT_ERROR (el_context_error_quark ())
+
+/**
+ * ElContextError:
+ * @EL_CONTEXT_ERROR_INVALID_ARGUMENT: an unusable server URL, data dir or account
+ * @EL_CONTEXT_ERROR_NOT_SIGNED_IN: the keyring holds no data key for the account (never signed in
+ *   here, or signed out)
+ * @EL_CONTEXT_ERROR_NOT_OPEN: the call needs an open cache (sign in or open first)
+ * @EL_CONTEXT_ERROR_PENDING_CHANGES: sign-out refused: the outbox holds ops
+ * @EL_CONTEXT_ERROR_FAILED: anything else (e.g. the cache file could not be deleted)
+ */
+typedef enum
+{
+  EL_CONTEXT_ERROR_INVALID_ARGUMENT,
+  EL_CONTEXT_ERROR_NOT_SIGNED_IN,
+  EL_CONTEXT_ERROR_NOT_OPEN,
+  EL_CONTEXT_ERROR_PENDING_CHANGES,
+  EL_CONTEXT_ERROR_FAILED,
+} ElContextError;
+
+GQuark el_context_error_quark (void);
+
+/**
+ * ElContextSignOutFlags:
+ * @EL_CONTEXT_SIGN_OUT_NONE: refuse while the outbox holds ops
+ * @EL_CONTEXT_SIGN_OUT_FORCE: sign out anyway (unsynced changes are lost)
+ */
+typedef enum
+{
+  EL_CONTEXT_SIGN_OUT_NONE = 0,
+  EL_CONTEXT_SIGN_OUT_FORCE = 1 << 0,
+} ElContextSignOutFlags;
+
+#define EL_TYPE_CONTEXT (el_context_get_type ())
+G_DECLARE_FINAL_TYPE (ElContext, el_context, EL, CONTEXT, GObject)
+
+/*
+ * Properties (read-only but the two construct-only ones; notify on change):
+ *   server-url  (string, construct-only)  "http://127.0.0.1:8080", no trailing '/'
+ *   data-dir    (string, construct-only)  where cache files live (created 0700 when needed)
+ *   account     (string)                  the open account, or NULL
+ *   secrets     (ElSecrets)
+ *   api-client  (ElApiClient)
+ *   store       (ElStore)                 NULL until open / sign-in, and after close / sign-out
+ *   sync        (ElSync)                  likewise
+ */
+
+/* A bad URL (not http/https) or an empty data dir: %EL_CONTEXT_ERROR_INVALID_ARGUMENT. */
+ElContext *el_context_new (const char *server_url, const char *data_dir, GError **error);
+
+const char *el_context_get_server_url (ElContext *self);
+const char *el_context_get_data_dir (ElContext *self);
+const char *el_context_get_account (ElContext *self); /* (nullable) */
+ElSecrets *el_context_get_secrets (ElContext *self);
+ElApiClient *el_context_get_api_client (ElContext *self);
+ElStore *el_context_get_store (ElContext *self); /* (nullable) */
+ElSync *el_context_get_sync (ElContext *self);   /* (nullable) */
+
+/* Pure: the lower-case account name of @email (NULL when it is not an e-mail address). */
+char *el_context_canonical_account (const char *email);
+
+/* Sign in with a password and open the account's cache. Bad e-mail or password (the same for an
+ * unknown account): %EL_API_ERROR_INVALID_CREDENTIALS. Returns (transfer full) the user.
+ * @lost_ops: (out) (optional): ops lost when an unreadable old cache was moved aside, else 0. */
+void el_context_sign_in_async (ElContext *self,
+                               const char *email,
+                               const char *password,
+                               GCancellable *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer user_data);
+ElUser *el_context_sign_in_finish (ElContext *self, GAsyncResult *result, int *lost_ops, GError **error);
+
+/* Open @account's cache offline (data key from the keyring; nothing sent). */
+void el_context_open_async (ElContext *self,
+                            const char *account,
+                            GCancellable *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer user_data);
+gboolean el_context_open_finish (ElContext *self, GAsyncResult *result, GError **error);
+
+/* Resume the API session of the open account from the keyring's refresh token (network).
+ * Nothing stored or refused: %EL_API_ERROR_UNAUTHORIZED. Returns (transfer full) the user. */
+void el_context_resume_async (ElContext *self,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data);
+ElUser *el_context_resume_finish (ElContext *self, GAsyncResult *result, GError **error);
+
+/* Sign the open account out (see above). @server_told: (out) (optional): whether the server
+ * revoked the session (FALSE when offline: the local part happened anyway). */
+void el_context_sign_out_async (ElContext *self,
+                                ElContextSignOutFlags flags,
+                                GCancellable *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer user_data);
+gboolean
+el_context_sign_out_finish (ElContext *self, GAsyncResult *result, gboolean *server_told, GError **error);
+
+/* The recovery path for a cache that does not open (damaged, wrong key, no key): clears @account's
+ * keyring items and deletes its cache files without opening them, and without asking the server
+ * (nothing the server could be told is known). Closes the context's cache first if it is
+ * @account's. Unsynced changes in the file are lost. */
+void el_context_forget_account_async (ElContext *self,
+                                      const char *account,
+                                      GCancellable *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer user_data);
+gboolean el_context_forget_account_finish (ElContext *self, GAsyncResult *result, GError **error);
+
+/* Close the cache and drop ElSync (no-op when nothing is open). */
+void el_context_close_async (ElContext *self,
+                             GCancellable *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer user_data);
+gboolean el_context_close_finish (ElContext *self, GAsyncResult *result, GError **error);
+
+G_END_DECLS
