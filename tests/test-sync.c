@@ -307,7 +307,7 @@ save_edit (Side *s, const char *handoff_id, const char *situation, int *out_base
   g_assert_nonnull (op_id);
   if (out_base != NULL)
     *out_base = base;
-  el_sync_notify_local_change (s->sync);
+  /* no el_sync_notify_local_change (): the store's ::outbox-changed::added tells the engine */
   return op_id;
 }
 
@@ -1193,7 +1193,7 @@ test_triggers (void)
   wait_count (&cycles, 1);
   g_assert_nonnull (el_sync_get_last_sync (s->sync));
 
-  /* a local save: a cycle push-delay-ms later */
+  /* a local save: a cycle push-delay-ms later (the store's outbox-changed signal, nothing else) */
   handoff_id = ready_handoff (s, 6);
   op = save_edit (s, handoff_id, "Triggered by a save", NULL);
   wait_count (&cycles, 2);

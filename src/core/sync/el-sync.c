@@ -74,6 +74,7 @@ struct _ElSync
   GSource *delay;
   gulong network_handler;
   gulong online_handler;
+  gulong outbox_handler;
 
   Cycle *running;
   Cycle *queued;
@@ -1572,6 +1573,9 @@ el_sync_constructed (GObject *object)
     self->monitor = g_object_ref (g_network_monitor_get_default ());
   self->online_handler =
       g_signal_connect (self->client, "notify::online", G_CALLBACK (online_changed_cb), self);
+  /* a local save (ops "added"; ElSync's own pushes only change or remove ops) */
+  self->outbox_handler = g_signal_connect_swapped (self->store, "outbox-changed::added",
+                                                   G_CALLBACK (el_sync_notify_local_change), self);
   if (!el_api_client_get_online (self->client))
     self->state = EL_SYNC_STATE_OFFLINE;
 }
@@ -1584,6 +1588,8 @@ el_sync_dispose (GObject *object)
   el_sync_stop (self);
   if (self->online_handler != 0)
     g_clear_signal_handler (&self->online_handler, self->client);
+  if (self->outbox_handler != 0)
+    g_clear_signal_handler (&self->outbox_handler, self->store);
   G_OBJECT_CLASS (el_sync_parent_class)->dispose (object);
 }
 

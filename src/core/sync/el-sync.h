@@ -79,8 +79,9 @@ G_BEGIN_DECLS
  * Triggers (after el_sync_start(), until el_sync_stop()): at once; every "interval" seconds
  * (0: no timer); on GNetworkMonitor::network-changed when the network is available (the client is
  * probed, then a cycle runs with %EL_SYNC_RUN_IGNORE_BACKOFF); when the client's "online" becomes
- * %TRUE (the same); after a local save: el_sync_notify_local_change() (the store has no signal for
- * it) runs a cycle "push-delay-ms" later, so a burst of saves goes in one cycle; on demand:
+ * %TRUE (the same); after a local save (the store's ::outbox-changed::added, or an explicit
+ * el_sync_notify_local_change()) a cycle runs "push-delay-ms" later, so a burst of saves goes in one
+ * cycle; on demand:
  * el_sync_request() / el_sync_run_async().
  *
  * Progress ("progress", 0..1): the push goes from 0 to 0.5 by ops handled / ops to push, the pull
@@ -252,8 +253,9 @@ gboolean el_sync_get_started (ElSync *self);
 /* A cycle soon (fire and forget; coalesced). "Sync now" passes IGNORE_BACKOFF. */
 void el_sync_request (ElSync *self, ElSyncRunFlags flags);
 
-/* Tell the engine a local change was saved (after el_store_save_sbar_draft_finish() & co.): the
- * counts are re-read now and, when started, a cycle runs "push-delay-ms" later. */
+/* Tell the engine a local change was saved: the counts are re-read now and, when started, a cycle
+ * runs "push-delay-ms" later. The store's ::outbox-changed::added does this by itself; call it for
+ * changes the store does not signal. */
 void el_sync_notify_local_change (ElSync *self);
 
 /* Re-reads the three counts from the store (fire and forget; notify when they change). */
