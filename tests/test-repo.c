@@ -1266,7 +1266,9 @@ test_handoff_json (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
 
   /* a signed and acknowledged handoff with a read-back note that needs escaping */
+  g_assert_nonnull (created);
   v1 = append (f->db, HO_1, 0, "Wean oxygen.", 88, NURSE_A);
+  g_assert_nonnull (v1);
   set_clock (f->db, 2026, 11, 25, 18, 50);
   g_clear_object (&done);
   done = el_repo_handoff_sign (f->db, HO_1, 1, NURSE_A, NULL, &error);
