@@ -1372,6 +1372,8 @@ test_timestamps (void)
         g_error ("%s: rejected", good[i].in);
       out = el_timestamp_format (dt);
       g_assert_cmpstr (out, ==, good[i].out);
+      /* canonical exactly when the text is what formatting gives back */
+      g_assert_cmpint (el_timestamp_is_canonical (good[i].in), ==, g_str_equal (good[i].in, good[i].out));
       g_assert_cmpint (g_date_time_get_utc_offset (dt), ==, 0);
     }
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
@@ -1380,8 +1382,20 @@ test_timestamps (void)
 
       if (dt != NULL)
         g_error ("%s: accepted", bad[i]);
+      g_assert_false (el_timestamp_is_canonical (bad[i]));
     }
   g_assert_null (el_timestamp_parse (NULL));
+  g_assert_false (el_timestamp_is_canonical (NULL));
+  g_assert_true (el_timestamp_is_canonical ("2026-11-25T07:15:00.000Z"));
+  g_assert_true (el_timestamp_is_canonical ("0001-01-01T00:00:00.000Z"));
+  g_assert_true (el_timestamp_is_canonical ("9999-12-31T23:59:59.999Z"));
+  g_assert_false (el_timestamp_is_canonical ("2026-02-29T07:15:00.000Z"));
+  g_assert_false (el_timestamp_is_canonical ("2026-11-25T24:00:00.000Z"));
+  g_assert_false (el_timestamp_is_canonical ("0000-11-25T07:15:00.000Z"));
+  g_assert_false (el_timestamp_is_canonical ("2026-11-25t07:15:00.000Z"));
+  g_assert_false (el_timestamp_is_canonical ("2026-11-25T07:15:00.000z"));
+  g_assert_false (el_timestamp_is_canonical ("2026-11-25T07:15:00.000Z "));
+  g_assert_false (el_timestamp_is_canonical ("2026-11-25T07:15:00.00Z"));
 
   /* Random instants across the whole range, with offsets, agree with GLib's own ISO 8601 parser. */
   for (guint i = 0; i < 20000; i++)
@@ -1402,6 +1416,8 @@ test_timestamps (void)
       g_assert_cmpint (g_date_time_to_unix (ours), ==, g_date_time_to_unix (theirs));
       g_assert_cmpint (g_date_time_get_microsecond (ours), ==, g_date_time_get_microsecond (theirs));
       ours_text = el_timestamp_format (ours);
+      g_assert_true (el_timestamp_is_canonical (ours_text));
+      g_assert_false (el_timestamp_is_canonical (text)); /* an offset: parse and format first */
       {
         g_autoptr (GDateTime) again = el_timestamp_parse (ours_text);
 

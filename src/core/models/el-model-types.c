@@ -264,6 +264,31 @@ el_timestamp_format (GDateTime *timestamp)
 }
 
 /**
+ * el_timestamp_is_canonical:
+ * @str: (nullable): a string
+ *
+ * Returns: %TRUE if @str is exactly what el_timestamp_format() writes for some time — a real UTC
+ *   instant as `YYYY-MM-DDThh:mm:ss.sssZ` — so that parsing and formatting it again would give
+ *   @str back (for code that copies stored timestamps without that round trip)
+ */
+gboolean
+el_timestamp_is_canonical (const char *str)
+{
+  int year, month, day, hour, minute, second, millis;
+
+  if (str == NULL || strnlen (str, 25) != 24)
+    return FALSE;
+  if (!read_digits (str, 4, &year) || str[4] != '-' || !read_digits (str + 5, 2, &month) || str[7] != '-' ||
+      !read_digits (str + 8, 2, &day) || str[10] != 'T' || !read_digits (str + 11, 2, &hour) ||
+      str[13] != ':' || !read_digits (str + 14, 2, &minute) || str[16] != ':' ||
+      !read_digits (str + 17, 2, &second) || str[19] != '.' || !read_digits (str + 20, 3, &millis) ||
+      str[23] != 'Z')
+    return FALSE;
+  return year >= 1 && hour <= 23 && minute <= 59 && second <= 59 &&
+         g_date_valid_dmy ((GDateDay) day, (GDateMonth) month, (GDateYear) year);
+}
+
+/**
  * el_date_parse:
  * @str: (nullable): a `YYYY-MM-DD` date
  * @out: (out caller-allocates): where to store the date

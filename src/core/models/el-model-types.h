@@ -23,6 +23,7 @@ gboolean el_clock_time_is_valid (const char *str);
 GDateTime *el_timestamp_parse (const char *str);
 GDateTime *el_timestamp_normalize (GDateTime *timestamp);
 char *el_timestamp_format (GDateTime *timestamp);
+gboolean el_timestamp_is_canonical (const char *str);
 
 gboolean el_date_parse (const char *str, GDate *out);
 char *el_date_format (const GDate *date);

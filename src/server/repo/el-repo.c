@@ -235,9 +235,17 @@ el_repo_json_put_string (GString *out, const char *name, const char *value)
 void
 el_repo_json_put_timestamp (GString *out, const char *name, const char *text)
 {
-  g_autoptr (GDateTime) parsed = text != NULL ? el_timestamp_parse (text) : NULL;
-  g_autofree char *canonical = parsed != NULL ? el_timestamp_format (parsed) : NULL;
+  g_autoptr (GDateTime) parsed = NULL;
+  g_autofree char *canonical = NULL;
 
+  /* what the server stores is canonical already: then the text is the answer */
+  if (el_timestamp_is_canonical (text))
+    {
+      el_repo_json_put_string (out, name, text);
+      return;
+    }
+  parsed = text != NULL ? el_timestamp_parse (text) : NULL;
+  canonical = parsed != NULL ? el_timestamp_format (parsed) : NULL;
   el_repo_json_put_string (out, name, canonical);
 }
 
