@@ -321,6 +321,51 @@ el_test_sbar_version_body (int base_version, const char *situation)
                           base_version, situation);
 }
 
+/**
+ * el_test_make_wav:
+ * @ms: its length in milliseconds
+ *
+ * Returns: (transfer full): a WAV file: PCM, 16 bit, mono, 16 kHz, @ms milliseconds of a quiet ramp
+ */
+GBytes *
+el_test_make_wav (guint ms)
+{
+  guint32 data_len = 16000 * 2 * ms / 1000;
+  GByteArray *out = g_byte_array_new ();
+  guint8 header[44];
+  guint32 u32;
+  guint16 u16;
+
+  memcpy (header, "RIFF", 4);
+  u32 = GUINT32_TO_LE (36 + data_len);
+  memcpy (header + 4, &u32, 4);
+  memcpy (header + 8, "WAVEfmt ", 8);
+  u32 = GUINT32_TO_LE (16);
+  memcpy (header + 16, &u32, 4);
+  u16 = GUINT16_TO_LE (1); /* PCM */
+  memcpy (header + 20, &u16, 2);
+  u16 = GUINT16_TO_LE (1); /* mono */
+  memcpy (header + 22, &u16, 2);
+  u32 = GUINT32_TO_LE (16000);
+  memcpy (header + 24, &u32, 4);
+  u32 = GUINT32_TO_LE (32000);
+  memcpy (header + 28, &u32, 4);
+  u16 = GUINT16_TO_LE (2);
+  memcpy (header + 32, &u16, 2);
+  u16 = GUINT16_TO_LE (16);
+  memcpy (header + 34, &u16, 2);
+  memcpy (header + 36, "data", 4);
+  u32 = GUINT32_TO_LE (data_len);
+  memcpy (header + 40, &u32, 4);
+  g_byte_array_append (out, header, sizeof header);
+  for (guint32 i = 0; i < data_len; i++)
+    {
+      guint8 b = (guint8) (i % 7);
+      g_byte_array_append (out, &b, 1);
+    }
+  return g_byte_array_free_to_bytes (out);
+}
+
 /* ------------------------------------------------------------------------------------------------
  * The demo.
  */
@@ -342,18 +387,61 @@ seed_demo (ElTestServer *server, const char *const *options, const char *passwor
   g_assert_cmpint (el_test_server_run (server, (const char *const *) args->pdata, NULL, &err), ==, 0);
 }
 
+/* Sets @env (name, value pairs; NULL or an empty list for none) on @server. */
+static void
+setenv_pairs (ElTestServer *server, const char *const *env)
+{
+  for (guint i = 0; env != NULL && env[i] != NULL; i += 2)
+    el_test_server_setenv (server, env[i], env[i + 1]);
+}
+
 /* Readies a server that is not started yet: RATE_LIMIT_ENABLED=false, `migrate`, the default demo
  * (`seed-demo --password PASSWORD`), and no second migration at el_test_server_start(). */
 void
 el_test_demo_prepare (ElTestServer *server, const char *password)
 {
+  el_test_demo_prepare_full (server, password, NULL);
+}
+
+/* The same with @env (name, value pairs, after RATE_LIMIT_ENABLED=false, so they may change it) in
+ * the server's environment for `migrate`, `seed-demo` and `serve`. */
+void
+el_test_demo_prepare_full (ElTestServer *server, const char *password, const char *const *env)
+{
   static const char *const migrate[] = { "migrate", NULL };
   g_autofree char *err = NULL;
 
   el_test_server_setenv (server, "RATE_LIMIT_ENABLED", "false");
+  setenv_pairs (server, env);
   g_assert_cmpint (el_test_server_run (server, migrate, NULL, &err), ==, 0);
   seed_demo (server, NULL, password);
   el_test_server_set_migrate (server, FALSE);
+}
+
+/* Starts a second server process on @first's database and audio folder (the server "comes back"):
+ * RATE_LIMIT_ENABLED=false, @env (name, value pairs, may be NULL), no migration, on @port (0: any;
+ * otherwise asserted). Returns (transfer full) the running server. */
+ElTestServer *
+el_test_demo_start_again (ElTestServer *first, guint port, const char *const *env)
+{
+  ElTestServer *server = el_test_server_new ();
+  g_autofree char *url = g_strconcat ("sqlite://", el_test_server_get_database_path (first), NULL);
+  g_autofree char *port_text = g_strdup_printf ("%u", port);
+
+  el_test_server_setenv (server, "RATE_LIMIT_ENABLED", "false");
+  setenv_pairs (server, env);
+  el_test_server_setenv (server, "DATABASE_URL", url);
+  el_test_server_setenv (server, "STORAGE_DIR", el_test_server_get_storage_dir (first));
+  el_test_server_set_migrate (server, FALSE);
+  if (port != 0)
+    {
+      el_test_server_add_arg (server, "--port");
+      el_test_server_add_arg (server, port_text);
+    }
+  el_test_server_start (server);
+  if (port != 0)
+    g_assert_cmpuint (el_test_server_get_port (server), ==, port);
+  return server;
 }
 
 /**

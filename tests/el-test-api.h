@@ -115,8 +115,11 @@ char *el_test_handoff_path (const char *handoff_id, const char *suffix);
 char *
 el_test_handoff_body (const char *id, const char *patient_id, const char *shift, const char *extra_members);
 char *el_test_sbar_version_body (int base_version, const char *situation);
+GBytes *el_test_make_wav (guint ms);
 
 void el_test_demo_prepare (ElTestServer *server, const char *password);
+void el_test_demo_prepare_full (ElTestServer *server, const char *password, const char *const *env);
+ElTestServer *el_test_demo_start_again (ElTestServer *first, guint port, const char *const *env);
 
 typedef struct
 {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
@@ -37,28 +38,75 @@ cli_path (void)
   return g_build_filename (root, "src", "cli", "eclipselink-cli", NULL);
 }
 
-/* Removes a folder and everything in it. */
-static void G_GNUC_UNUSED
-remove_tree (const char *path)
+/* Starts `eclipselink-cli --server @server_url --data-dir @data_dir ARGS...` with its stdin, stdout and
+ * stderr piped, ECLIPSELINK_SERVER unset, and TMPDIR=@tmpdir unless @tmpdir is NULL. */
+static GSubprocess *G_GNUC_UNUSED
+cli_spawn (const char *server_url, const char *data_dir, const char *const *args, const char *tmpdir)
 {
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (
+      G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
+  GSubprocess *proc;
 
-  if (dir == NULL)
-    {
-      (void) g_remove (path);
-      return;
-    }
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
+  g_ptr_array_add (argv, cli_path ());
+  g_ptr_array_add (argv, g_strdup ("--server"));
+  g_ptr_array_add (argv, g_strdup (server_url));
+  g_ptr_array_add (argv, g_strdup ("--data-dir"));
+  g_ptr_array_add (argv, g_strdup (data_dir));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup (args[i]));
+  g_ptr_array_add (argv, NULL);
+  g_subprocess_launcher_unsetenv (launcher, "ECLIPSELINK_SERVER");
+  /* direct connections to 127.0.0.1: no system proxy lookup (libproxy throws C++ exceptions under
+   * ASan); the CLI itself uses the system's proxy settings */
+  g_subprocess_launcher_setenv (launcher, "GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  if (tmpdir != NULL)
+    g_subprocess_launcher_setenv (launcher, "TMPDIR", tmpdir, TRUE);
+  proc = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  return proc;
+}
 
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        (void) g_remove (child);
+/* Writes @input (may be NULL) to @proc and waits for it: its output and how it ended. */
+static CliRun *G_GNUC_UNUSED
+cli_communicate (GSubprocess *proc, const char *input)
+{
+  g_autoptr (GError) error = NULL;
+  CliRun *run = g_new0 (CliRun, 1);
+
+  g_subprocess_communicate_utf8 (proc, input, NULL, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  if (g_subprocess_get_if_exited (proc))
+    run->status = g_subprocess_get_exit_status (proc);
+  else
+    {
+      run->status = -1;
+      run->signal = g_subprocess_get_term_sig (proc);
     }
-  (void) g_rmdir (path);
+  return run;
+}
+
+/* The next handoff of a `census --json` answer's @patients, from *@index on, that may be edited
+ * (neither acknowledged nor cancelled); NULL when there is none. */
+static JsonObject *G_GNUC_UNUSED
+cli_next_editable_handoff (JsonArray *patients, guint *index)
+{
+  while (*index < json_array_get_length (patients))
+    {
+      JsonObject *entry = json_array_get_object_element (patients, (*index)++);
+      JsonObject *handoff;
+      const char *status;
+
+      if (json_object_get_null_member (entry, "handoff"))
+        continue;
+      handoff = json_object_get_object_member (entry, "handoff");
+      status = json_object_get_string_member (handoff, "status");
+      if (g_strcmp0 (status, "acknowledged") == 0 || g_strcmp0 (status, "cancelled") == 0)
+        continue;
+      return handoff;
+    }
+  return NULL;
 }
 
 static JsonObject *G_GNUC_UNUSED

@@ -22,8 +22,10 @@
 #include "el-api-client.h"
 #include "el-api-secrets-token-store.h"
 #include "el-model-error.h"
+#include "el-test-api.h"
 #include "el-test-proxy.h"
 #include "el-test-server.h"
+#include "el-test-util.h"
 
 #define PASSWORD     "handoff-demo-test"
 #define CHARGE_EMAIL "charge.nurse@demo.eclipselink.ai"
@@ -42,42 +44,6 @@ static gint64 expiring_login_time;
 /* ------------------------------------------------------------------------------------------------
  * Helpers
  */
-
-static void
-result_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GAsyncResult **out = user_data;
-
-  g_assert_null (*out);
-  *out = g_object_ref (result);
-}
-
-/* Runs the main context until @result is set. */
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *result;
-}
-
-static gboolean
-set_true_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-/* Sleeps while the main context runs. */
-static void
-sleep_main (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, set_true_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
-}
 
 /* Direct connections: no system proxy lookup (libproxy throws C++ exceptions under ASan). */
 static SoupSession *
@@ -99,19 +65,11 @@ make_direct (ElApiClient *client)
 static ElTestServer *
 seeded_server_new (const char *jwt_expires_in)
 {
-  static const char *const migrate[] = { "migrate", NULL };
-  static const char *const seed[] = { "seed-demo", "--password", PASSWORD, NULL };
+  const char *env[] = { "EL_TEST_ROUTES", "1", jwt_expires_in != NULL ? "JWT_EXPIRES_IN" : NULL,
+                        jwt_expires_in, NULL };
   ElTestServer *srv = el_test_server_new ();
-  g_autofree char *err = NULL;
 
-  el_test_server_setenv (srv, "RATE_LIMIT_ENABLED", "false");
-  el_test_server_setenv (srv, "EL_TEST_ROUTES", "1");
-  if (jwt_expires_in != NULL)
-    el_test_server_setenv (srv, "JWT_EXPIRES_IN", jwt_expires_in);
-  g_assert_cmpint (el_test_server_run (srv, migrate, NULL, &err), ==, 0);
-  g_clear_pointer (&err, g_free);
-  g_assert_cmpint (el_test_server_run (srv, seed, NULL, &err), ==, 0);
-  el_test_server_set_migrate (srv, FALSE);
+  el_test_demo_prepare_full (srv, PASSWORD, env);
   return srv;
 }
 
@@ -119,24 +77,9 @@ seeded_server_new (const char *jwt_expires_in)
 static ElTestServer *
 server_on_same_database (ElTestServer *first, guint port)
 {
-  ElTestServer *srv = el_test_server_new ();
-  g_autofree char *url = g_strconcat ("sqlite://", el_test_server_get_database_path (first), NULL);
-  g_autofree char *port_text = g_strdup_printf ("%u", port);
+  static const char *const env[] = { "EL_TEST_ROUTES", "1", NULL };
 
-  el_test_server_setenv (srv, "RATE_LIMIT_ENABLED", "false");
-  el_test_server_setenv (srv, "EL_TEST_ROUTES", "1");
-  el_test_server_setenv (srv, "DATABASE_URL", url);
-  el_test_server_setenv (srv, "STORAGE_DIR", el_test_server_get_storage_dir (first));
-  el_test_server_set_migrate (srv, FALSE);
-  if (port != 0)
-    {
-      el_test_server_add_arg (srv, "--port");
-      el_test_server_add_arg (srv, port_text);
-    }
-  el_test_server_start (srv);
-  if (port != 0)
-    g_assert_cmpuint (el_test_server_get_port (srv), ==, port);
-  return srv;
+  return el_test_demo_start_again (first, port, env);
 }
 
 static ElApiClient *
@@ -158,8 +101,8 @@ login (ElApiClient *client, const char *email, const char *password, GError **er
 {
   g_autoptr (GAsyncResult) result = NULL;
 
-  el_api_client_login_async (client, email, password, NULL, result_cb, &result);
-  return el_api_client_login_finish (client, wait_for (&result), error);
+  el_api_client_login_async (client, email, password, NULL, el_test_result_cb, &result);
+  return el_api_client_login_finish (client, el_test_wait_for (&result), error);
 }
 
 static void
@@ -177,8 +120,8 @@ get_me (ElApiClient *client, GError **error)
 {
   g_autoptr (GAsyncResult) result = NULL;
 
-  el_api_client_get_me_async (client, NULL, result_cb, &result);
-  return el_api_client_get_me_finish (client, wait_for (&result), error);
+  el_api_client_get_me_async (client, NULL, el_test_result_cb, &result);
+  return el_api_client_get_me_finish (client, el_test_wait_for (&result), error);
 }
 
 static gboolean
@@ -186,8 +129,8 @@ refresh (ElApiClient *client, GError **error)
 {
   g_autoptr (GAsyncResult) result = NULL;
 
-  el_api_client_refresh_async (client, NULL, result_cb, &result);
-  return el_api_client_refresh_finish (client, wait_for (&result), error);
+  el_api_client_refresh_async (client, NULL, el_test_result_cb, &result);
+  return el_api_client_refresh_finish (client, el_test_wait_for (&result), error);
 }
 
 /* POST /api/v1/auth/refresh with @token straight through libsoup: the status. */
@@ -239,8 +182,8 @@ first_patient_id (ElApiClient *client)
   ElUser *user = el_api_client_get_user (client);
 
   g_assert_nonnull (user);
-  el_api_client_list_patients_async (client, el_user_get_unit_id (user), NULL, result_cb, &result);
-  patients = el_api_client_list_patients_finish (client, wait_for (&result), &error);
+  el_api_client_list_patients_async (client, el_user_get_unit_id (user), NULL, el_test_result_cb, &result);
+  patients = el_api_client_list_patients_finish (client, el_test_wait_for (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (patients->len, >, 0);
   return g_strdup (el_patient_get_id (g_ptr_array_index (patients, 0)));
@@ -263,8 +206,8 @@ create_handoff (ElApiClient *client, char **etag)
   el_handoff_set_patient_id (request, patient);
   el_handoff_set_shift_date (request, date);
   el_handoff_set_shift (request, EL_SHIFT_DAY);
-  el_api_client_create_handoff_async (client, request, key, NULL, result_cb, &result);
-  handoff = el_api_client_create_handoff_finish (client, wait_for (&result), etag, &error);
+  el_api_client_create_handoff_async (client, request, key, NULL, el_test_result_cb, &result);
+  handoff = el_api_client_create_handoff_finish (client, el_test_wait_for (&result), etag, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (el_handoff_get_id (handoff), ==, id);
   return handoff;
@@ -291,8 +234,9 @@ create_version (ElApiClient *client,
   g_autoptr (ElSbarVersion) content = sbar_content (situation);
   g_autoptr (GAsyncResult) result = NULL;
 
-  el_api_client_create_sbar_version_async (client, handoff_id, content, base, key, NULL, result_cb, &result);
-  return el_api_client_create_sbar_version_finish (client, wait_for (&result), NULL, error);
+  el_api_client_create_sbar_version_async (client, handoff_id, content, base, key, NULL, el_test_result_cb,
+                                           &result);
+  return el_api_client_create_sbar_version_finish (client, el_test_wait_for (&result), NULL, error);
 }
 
 static GPtrArray *
@@ -302,8 +246,8 @@ list_versions (ElApiClient *client, const char *handoff_id)
   g_autoptr (GError) error = NULL;
   GPtrArray *versions;
 
-  el_api_client_list_sbar_versions_async (client, handoff_id, NULL, result_cb, &result);
-  versions = el_api_client_list_sbar_versions_finish (client, wait_for (&result), &error);
+  el_api_client_list_sbar_versions_async (client, handoff_id, NULL, el_test_result_cb, &result);
+  versions = el_api_client_list_sbar_versions_finish (client, el_test_wait_for (&result), &error);
   g_assert_no_error (error);
   return versions;
 }
@@ -503,8 +447,8 @@ test_logout (void)
   token = el_api_memory_token_store_dup (store, NURSE_EMAIL);
   g_assert_nonnull (token);
 
-  el_api_client_logout_async (client, NULL, result_cb, &result);
-  g_assert_true (el_api_client_logout_finish (client, wait_for (&result), &error));
+  el_api_client_logout_async (client, NULL, el_test_result_cb, &result);
+  g_assert_true (el_api_client_logout_finish (client, el_test_wait_for (&result), &error));
   g_assert_no_error (error);
   g_assert_false (el_api_client_get_signed_in (client));
   g_assert_null (el_api_client_get_user (client));
@@ -540,8 +484,8 @@ test_resume (void)
   before = el_api_memory_token_store_dup (store, NURSE_EMAIL);
 
   /* a second run of the app: the stored refresh token signs in again */
-  el_api_client_resume_async (second, "Nurse.A@demo.eclipselink.ai", NULL, result_cb, &result);
-  user = el_api_client_resume_finish (second, wait_for (&result), &error);
+  el_api_client_resume_async (second, "Nurse.A@demo.eclipselink.ai", NULL, el_test_result_cb, &result);
+  user = el_api_client_resume_finish (second, el_test_wait_for (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (el_user_get_email (user), ==, NURSE_EMAIL);
   g_assert_true (el_api_client_get_signed_in (second));
@@ -556,9 +500,9 @@ test_resume (void)
 
   /* nothing stored for another account */
   g_clear_object (&result);
-  el_api_client_resume_async (second, "nobody@demo.eclipselink.ai", NULL, result_cb, &result);
+  el_api_client_resume_async (second, "nobody@demo.eclipselink.ai", NULL, el_test_result_cb, &result);
   g_clear_object (&user);
-  user = el_api_client_resume_finish (second, wait_for (&result), &error);
+  user = el_api_client_resume_finish (second, el_test_wait_for (&result), &error);
   g_assert_null (user);
   g_assert_error (error, EL_API_ERROR, EL_API_ERROR_UNAUTHORIZED);
 }
@@ -576,13 +520,13 @@ test_refresh_proactive (void)
                             "status=\"401\"}");
 
   login_ok (client, CHARGE_EMAIL);
-  sleep_main (700); /* past half the token's life: the margin of a 1 s token */
+  el_test_sleep_main (700); /* past half the token's life: the margin of a 1 s token */
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
-    el_api_client_get_me_async (client, NULL, result_cb, &results[i]);
+    el_api_client_get_me_async (client, NULL, el_test_result_cb, &results[i]);
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
     {
       g_autoptr (GError) error = NULL;
-      g_autoptr (ElUser) me = el_api_client_get_me_finish (client, wait_for (&results[i]), &error);
+      g_autoptr (ElUser) me = el_api_client_get_me_finish (client, el_test_wait_for (&results[i]), &error);
 
       g_assert_no_error (error);
       g_assert_nonnull (me);
@@ -610,18 +554,18 @@ test_refresh_single_flight (void)
 
   /* the client signed in when the program started; wait for the server to refuse its token */
   while (g_get_monotonic_time () < wait_until)
-    sleep_main (250);
+    el_test_sleep_main (250);
   before_401 = metric (short_server, me_401);
   before_200 = metric (short_server, me_200);
   before_refresh = metric (short_server, refresh_200);
   g_assert_cmpuint (el_api_client_get_refresh_count (expiring), ==, 0);
 
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
-    el_api_client_get_me_async (expiring, NULL, result_cb, &results[i]);
+    el_api_client_get_me_async (expiring, NULL, el_test_result_cb, &results[i]);
   for (guint i = 0; i < G_N_ELEMENTS (results); i++)
     {
       g_autoptr (GError) error = NULL;
-      g_autoptr (ElUser) me = el_api_client_get_me_finish (expiring, wait_for (&results[i]), &error);
+      g_autoptr (ElUser) me = el_api_client_get_me_finish (expiring, el_test_wait_for (&results[i]), &error);
 
       g_assert_no_error (error);
       g_assert_cmpstr (el_user_get_email (me), ==, CHARGE_EMAIL);
@@ -657,8 +601,8 @@ test_census_and_handoffs (void)
   gboolean more = FALSE;
 
   login_ok (client, CHARGE_EMAIL);
-  el_api_client_list_units_async (client, NULL, result_cb, &result);
-  units = el_api_client_list_units_finish (client, wait_for (&result), &error);
+  el_api_client_list_units_async (client, NULL, el_test_result_cb, &result);
+  units = el_api_client_list_units_finish (client, el_test_wait_for (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (units->len, ==, 1); /* a charge nurse sees her unit */
   g_assert_cmpstr (el_unit_get_id (g_ptr_array_index (units, 0)), ==,
@@ -673,16 +617,16 @@ test_census_and_handoffs (void)
   /* paging */
   g_clear_object (&result);
   el_api_client_list_handoffs_async (client, NULL, el_handoff_get_patient_id (created), NULL, 1, NULL,
-                                     result_cb, &result);
-  page1 = el_api_client_list_handoffs_finish (client, wait_for (&result), &cursor, &more, &error);
+                                     el_test_result_cb, &result);
+  page1 = el_api_client_list_handoffs_finish (client, el_test_wait_for (&result), &cursor, &more, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (page1->len, ==, 1);
   g_assert_true (more);
   g_assert_nonnull (cursor);
   g_clear_object (&result);
   el_api_client_list_handoffs_async (client, NULL, el_handoff_get_patient_id (created), cursor, 1, NULL,
-                                     result_cb, &result);
-  page2 = el_api_client_list_handoffs_finish (client, wait_for (&result), &cursor2, &more, &error);
+                                     el_test_result_cb, &result);
+  page2 = el_api_client_list_handoffs_finish (client, el_test_wait_for (&result), &cursor2, &more, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (page2->len, ==, 1);
   g_assert_cmpstr (el_handoff_get_id (g_ptr_array_index (page1, 0)), !=,
@@ -690,8 +634,8 @@ test_census_and_handoffs (void)
 
   /* get with its ETag */
   g_clear_object (&result);
-  el_api_client_get_handoff_async (client, el_handoff_get_id (created), NULL, result_cb, &result);
-  got = el_api_client_get_handoff_finish (client, wait_for (&result), &etag_get, &error);
+  el_api_client_get_handoff_async (client, el_handoff_get_id (created), NULL, el_test_result_cb, &result);
+  got = el_api_client_get_handoff_finish (client, el_test_wait_for (&result), &etag_get, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (etag_get, ==, etag);
 
@@ -701,8 +645,8 @@ test_census_and_handoffs (void)
     g_autoptr (ElHandoff) none = NULL;
 
     g_clear_object (&result);
-    el_api_client_get_handoff_async (client, unknown, NULL, result_cb, &result);
-    none = el_api_client_get_handoff_finish (client, wait_for (&result), NULL, &error);
+    el_api_client_get_handoff_async (client, unknown, NULL, el_test_result_cb, &result);
+    none = el_api_client_get_handoff_finish (client, el_test_wait_for (&result), NULL, &error);
     g_assert_null (none);
     g_assert_error (error, EL_API_ERROR, EL_API_ERROR_NOT_FOUND);
     /* the message names the route template, never the id */
@@ -729,27 +673,27 @@ test_patch_if_match (void)
   login_ok (client, CHARGE_EMAIL);
   handoff = create_handoff (client, &etag);
 
-  el_api_client_patch_handoff_async (client, el_handoff_get_id (handoff), patch, etag, NULL, NULL, result_cb,
-                                     &result);
-  patched = el_api_client_patch_handoff_finish (client, wait_for (&result), &etag2, &error);
+  el_api_client_patch_handoff_async (client, el_handoff_get_id (handoff), patch, etag, NULL, NULL,
+                                     el_test_result_cb, &result);
+  patched = el_api_client_patch_handoff_finish (client, el_test_wait_for (&result), &etag2, &error);
   g_assert_no_error (error);
   g_assert_cmpint (el_handoff_get_shift (patched), ==, EL_SHIFT_NIGHT);
   g_assert_cmpstr (etag2, !=, etag);
 
   /* the old ETag is stale: 412 */
   g_clear_object (&result);
-  el_api_client_patch_handoff_async (client, el_handoff_get_id (handoff), patch, etag, NULL, NULL, result_cb,
-                                     &result);
-  stale = el_api_client_patch_handoff_finish (client, wait_for (&result), NULL, &error);
+  el_api_client_patch_handoff_async (client, el_handoff_get_id (handoff), patch, etag, NULL, NULL,
+                                     el_test_result_cb, &result);
+  stale = el_api_client_patch_handoff_finish (client, el_test_wait_for (&result), NULL, &error);
   g_assert_null (stale);
   g_assert_error (error, EL_API_ERROR, EL_API_ERROR_PRECONDITION_FAILED);
   g_clear_error (&error);
 
   /* no If-Match: 428 */
   g_clear_object (&result);
-  el_api_client_patch_handoff_async (client, el_handoff_get_id (handoff), patch, NULL, NULL, NULL, result_cb,
-                                     &result);
-  stale = el_api_client_patch_handoff_finish (client, wait_for (&result), NULL, &error);
+  el_api_client_patch_handoff_async (client, el_handoff_get_id (handoff), patch, NULL, NULL, NULL,
+                                     el_test_result_cb, &result);
+  stale = el_api_client_patch_handoff_finish (client, el_test_wait_for (&result), NULL, &error);
   g_assert_null (stale);
   g_assert_error (error, EL_API_ERROR, EL_API_ERROR_PRECONDITION_REQUIRED);
 }
@@ -802,14 +746,15 @@ test_sbar_conflict (void)
     g_assert_true (el_api_error_get_problem (copy) == problem);
   }
 
-  el_api_client_get_sbar_async (client, el_handoff_get_id (handoff), NULL, result_cb, &result);
-  latest = el_api_client_get_sbar_finish (client, wait_for (&result), &error);
+  el_api_client_get_sbar_async (client, el_handoff_get_id (handoff), NULL, el_test_result_cb, &result);
+  latest = el_api_client_get_sbar_finish (client, el_test_wait_for (&result), &error);
   g_clear_error (&error);
   g_assert_nonnull (latest);
   g_assert_cmpint (el_sbar_version_get_version (latest), ==, 2);
   g_clear_object (&result);
-  el_api_client_get_sbar_version_async (client, el_handoff_get_id (handoff), 1, NULL, result_cb, &result);
-  one = el_api_client_get_sbar_version_finish (client, wait_for (&result), &error);
+  el_api_client_get_sbar_version_async (client, el_handoff_get_id (handoff), 1, NULL, el_test_result_cb,
+                                        &result);
+  one = el_api_client_get_sbar_version_finish (client, el_test_wait_for (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (el_sbar_version_get_situation (one), ==, "Base text");
   versions = list_versions (client, el_handoff_get_id (handoff));
@@ -835,8 +780,8 @@ test_changes (void)
       g_autoptr (ElApiChangePage) page = NULL;
       GPtrArray *items;
 
-      el_api_client_get_changes_async (client, since, 50, NULL, result_cb, &result);
-      page = el_api_client_get_changes_finish (client, wait_for (&result), &error);
+      el_api_client_get_changes_async (client, since, 50, NULL, el_test_result_cb, &result);
+      page = el_api_client_get_changes_finish (client, el_test_wait_for (&result), &error);
       g_assert_no_error (error);
       g_assert_cmpint (el_api_change_page_get_next_cursor (page), >=, since);
       g_assert_cmpuint (el_api_change_page_get_n_entities (page), <=, 50);
@@ -861,46 +806,6 @@ test_changes (void)
   g_assert_cmpuint (pages, >, 1);
 }
 
-/* A WAV file: PCM, 16 bit, mono, 16 kHz, @ms milliseconds of a quiet ramp. */
-static GBytes *
-make_wav (guint ms)
-{
-  guint32 data_len = 16000 * 2 * ms / 1000;
-  GByteArray *out = g_byte_array_new ();
-  guint8 header[44];
-  guint32 u32;
-  guint16 u16;
-
-  memcpy (header, "RIFF", 4);
-  u32 = GUINT32_TO_LE (36 + data_len);
-  memcpy (header + 4, &u32, 4);
-  memcpy (header + 8, "WAVEfmt ", 8);
-  u32 = GUINT32_TO_LE (16);
-  memcpy (header + 16, &u32, 4);
-  u16 = GUINT16_TO_LE (1);
-  memcpy (header + 20, &u16, 2);
-  u16 = GUINT16_TO_LE (1);
-  memcpy (header + 22, &u16, 2);
-  u32 = GUINT32_TO_LE (16000);
-  memcpy (header + 24, &u32, 4);
-  u32 = GUINT32_TO_LE (32000);
-  memcpy (header + 28, &u32, 4);
-  u16 = GUINT16_TO_LE (2);
-  memcpy (header + 32, &u16, 2);
-  u16 = GUINT16_TO_LE (16);
-  memcpy (header + 34, &u16, 2);
-  memcpy (header + 36, "data", 4);
-  u32 = GUINT32_TO_LE (data_len);
-  memcpy (header + 40, &u32, 4);
-  g_byte_array_append (out, header, sizeof header);
-  for (guint32 i = 0; i < data_len; i++)
-    {
-      guint8 b = (guint8) (i % 7);
-      g_byte_array_append (out, &b, 1);
-    }
-  return g_byte_array_free_to_bytes (out);
-}
-
 static GInputStream *
 open_bytes (gpointer user_data, GCancellable *cancellable, GError **error)
 {
@@ -916,7 +821,7 @@ test_recording_upload (void)
   g_autoptr (ElApiMemoryTokenStore) store = el_api_memory_token_store_new ();
   g_autoptr (ElApiClient) client = client_new (server, store);
   g_autoptr (ElHandoff) handoff = NULL;
-  g_autoptr (GBytes) wav = make_wav (500);
+  g_autoptr (GBytes) wav = el_test_make_wav (500);
   g_autoptr (GError) error = NULL;
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (ElRecording) recording = NULL;
@@ -936,8 +841,8 @@ test_recording_upload (void)
 
   /* from a file: size and digest computed by the client */
   el_api_client_upload_recording_file_async (client, el_handoff_get_id (handoff), recording_id, "audio/wav",
-                                             file, key, NULL, result_cb, &result);
-  recording = el_api_client_upload_recording_file_finish (client, wait_for (&result), &error);
+                                             file, key, NULL, el_test_result_cb, &result);
+  recording = el_api_client_upload_recording_file_finish (client, el_test_wait_for (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (el_recording_get_id (recording), ==, recording_id);
   g_assert_cmpint (el_recording_get_status (recording), ==, EL_RECORDING_STATUS_QUEUED);
@@ -953,8 +858,8 @@ test_recording_upload (void)
     g_clear_object (&result);
     el_api_client_upload_recording_async (client, el_handoff_get_id (handoff), recording_id, "audio/wav",
                                           open_bytes, g_object_ref (holder), g_object_unref, -1, NULL, key,
-                                          NULL, result_cb, &result);
-    again = el_api_client_upload_recording_finish (client, wait_for (&result), &error);
+                                          NULL, el_test_result_cb, &result);
+    again = el_api_client_upload_recording_finish (client, el_test_wait_for (&result), &error);
     g_assert_no_error (error);
     g_assert_cmpstr (el_recording_get_id (again), ==, recording_id);
     g_assert_cmpuint (opened, ==, 2); /* once for the digest, once for the body */
@@ -966,16 +871,16 @@ test_recording_upload (void)
 
     g_clear_object (&result);
     el_api_client_upload_recording_file_async (client, el_handoff_get_id (handoff), NULL, "audio/wav", file,
-                                               NULL, NULL, result_cb, &result);
-    none = el_api_client_upload_recording_file_finish (client, wait_for (&result), &error);
+                                               NULL, NULL, el_test_result_cb, &result);
+    none = el_api_client_upload_recording_file_finish (client, el_test_wait_for (&result), &error);
     g_assert_null (none);
     g_assert_error (error, EL_API_ERROR, EL_API_ERROR_INVALID_ARGUMENT);
     g_clear_error (&error);
   }
 
   g_clear_object (&result);
-  el_api_client_get_recording_async (client, recording_id, NULL, result_cb, &result);
-  status = el_api_client_get_recording_finish (client, wait_for (&result), &error);
+  el_api_client_get_recording_async (client, recording_id, NULL, el_test_result_cb, &result);
+  status = el_api_client_get_recording_finish (client, el_test_wait_for (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (el_recording_get_id (status), ==, recording_id);
 
@@ -991,8 +896,8 @@ test_health (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) health = NULL;
 
-  el_api_client_health_async (client, NULL, result_cb, &result);
-  health = el_api_client_health_finish (client, wait_for (&result), &error);
+  el_api_client_health_async (client, NULL, el_test_result_cb, &result);
+  health = el_api_client_health_finish (client, el_test_wait_for (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (health), "status"), ==, "healthy");
 }
@@ -1011,8 +916,8 @@ test_deadline (void)
 
   g_object_set (client, "request-timeout", 1, "max-attempts", 1, NULL);
   el_api_client_call_async (client, "GET", "/api/_test/slow", "/api/_test/slow?ms=5000", EL_API_CALL_NONE,
-                            NULL, NULL, NULL, NULL, NULL, result_cb, &result);
-  response = el_api_client_call_finish (client, wait_for (&result), &error);
+                            NULL, NULL, NULL, NULL, NULL, el_test_result_cb, &result);
+  response = el_api_client_call_finish (client, el_test_wait_for (&result), &error);
   g_assert_null (response);
   g_assert_error (error, EL_API_ERROR, EL_API_ERROR_TIMEOUT);
   g_assert_null (el_api_error_get_problem (error));
@@ -1035,9 +940,9 @@ test_cancel (void)
   g_autoptr (ElApiResponse) response = NULL;
 
   el_api_client_call_async (client, "GET", "/api/_test/slow", "/api/_test/slow?ms=5000", EL_API_CALL_NONE,
-                            NULL, NULL, NULL, NULL, cancellable, result_cb, &result);
+                            NULL, NULL, NULL, NULL, cancellable, el_test_result_cb, &result);
   g_timeout_add (100, cancel_cb, cancellable);
-  response = el_api_client_call_finish (client, wait_for (&result), &error);
+  response = el_api_client_call_finish (client, el_test_wait_for (&result), &error);
   g_assert_null (response);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_true (el_api_client_get_online (client));
@@ -1188,9 +1093,9 @@ fake_call (ElApiClient *client, const char *method, const char *key, GError **er
   g_autoptr (JsonNode) body = json_from_string ("{\"n\":1}", NULL);
 
   el_api_client_call_async (client, method, "/flaky", "/flaky", EL_API_CALL_NONE,
-                            g_str_equal (method, "GET") ? NULL : body, NULL, key, NULL, NULL, result_cb,
-                            &result);
-  return el_api_client_call_finish (client, wait_for (&result), error);
+                            g_str_equal (method, "GET") ? NULL : body, NULL, key, NULL, NULL,
+                            el_test_result_cb, &result);
+  return el_api_client_call_finish (client, el_test_wait_for (&result), error);
 }
 
 static ElApiClient *
@@ -1399,7 +1304,7 @@ test_circuit_breaker (void)
     g_clear_error (&error);
   }
   /* the probes keep failing while the server is down */
-  sleep_main (500);
+  el_test_sleep_main (500);
   g_assert_false (el_api_client_get_online (client));
 
   /* the server comes back on the same port and database: a probe closes the circuit */
@@ -1513,8 +1418,8 @@ keyring_lookup (ElSecrets *secrets, const char *account)
   g_autoptr (GError) error = NULL;
   GBytes *secret;
 
-  el_secrets_lookup_async (secrets, account, EL_SECRET_KIND_REFRESH_TOKEN, NULL, result_cb, &result);
-  secret = el_secrets_lookup_finish (secrets, wait_for (&result), &error);
+  el_secrets_lookup_async (secrets, account, EL_SECRET_KIND_REFRESH_TOKEN, NULL, el_test_result_cb, &result);
+  secret = el_secrets_lookup_finish (secrets, el_test_wait_for (&result), &error);
   g_assert_no_error (error);
   return secret;
 }
@@ -1545,8 +1450,8 @@ test_keyring_store (void)
   g_assert_cmpuint (g_bytes_get_size (token1), >, 16);
 
   /* the next run of the app resumes from the keyring, which then holds the rotated token */
-  el_api_client_resume_async (second, account, NULL, result_cb, &result);
-  user = el_api_client_resume_finish (second, wait_for (&result), &error);
+  el_api_client_resume_async (second, account, NULL, el_test_result_cb, &result);
+  user = el_api_client_resume_finish (second, el_test_wait_for (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (el_user_get_email (user), ==, account);
   token2 = keyring_lookup (secrets, account);
@@ -1555,8 +1460,8 @@ test_keyring_store (void)
 
   /* logout clears the keyring */
   g_clear_object (&result);
-  el_api_client_logout_async (second, NULL, result_cb, &result);
-  g_assert_true (el_api_client_logout_finish (second, wait_for (&result), &error));
+  el_api_client_logout_async (second, NULL, el_test_result_cb, &result);
+  g_assert_true (el_api_client_logout_finish (second, el_test_wait_for (&result), &error));
   g_assert_no_error (error);
   gone = keyring_lookup (secrets, account);
   g_assert_null (gone);
@@ -1700,7 +1605,7 @@ measure_answer (ElTestProxy *proxy, const char *path, guint64 *wire_len, gsize *
 static void
 call_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  result_cb (source, result, user_data);
+  el_test_result_cb (source, result, user_data);
 }
 
 static ElApiResponse *
@@ -1710,7 +1615,7 @@ call_get (ElApiClient *client, const char *path, ElApiCallFlags flags, GError **
 
   el_api_client_call_async (client, "GET", path, path, flags, NULL, NULL, NULL, NULL, NULL, call_done_cb,
                             &result);
-  return el_api_client_call_finish (client, wait_for (&result), error);
+  return el_api_client_call_finish (client, el_test_wait_for (&result), error);
 }
 
 /* The answer stops inside its body (the proxy closes the connection there): libsoup 3.2 may hand
@@ -1771,8 +1676,8 @@ test_network_short_body (void)
     g_autoptr (JsonNode) health = NULL;
 
     el_test_proxy_drop_connections (proxy);
-    el_api_client_health_async (client, NULL, result_cb, &result);
-    health = el_api_client_health_finish (client, wait_for (&result), &error);
+    el_api_client_health_async (client, NULL, el_test_result_cb, &result);
+    health = el_api_client_health_finish (client, el_test_wait_for (&result), &error);
     g_assert_null (health);
     g_assert_error (error, EL_API_ERROR, EL_API_ERROR_NETWORK);
     g_clear_error (&error);

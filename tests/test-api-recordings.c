@@ -17,46 +17,6 @@ static ElTestDemo *demo;
  * Tests.
  */
 
-/* A WAV file: PCM, 16 bit, mono, 16 kHz, @ms milliseconds of a quiet ramp. */
-static GBytes *
-make_wav (guint ms)
-{
-  guint32 data_len = 16000 * 2 * ms / 1000;
-  GByteArray *out = g_byte_array_new ();
-  guint8 header[44];
-  guint32 u32;
-  guint16 u16;
-
-  memcpy (header, "RIFF", 4);
-  u32 = GUINT32_TO_LE (36 + data_len);
-  memcpy (header + 4, &u32, 4);
-  memcpy (header + 8, "WAVEfmt ", 8);
-  u32 = GUINT32_TO_LE (16);
-  memcpy (header + 16, &u32, 4);
-  u16 = GUINT16_TO_LE (1); /* PCM */
-  memcpy (header + 20, &u16, 2);
-  u16 = GUINT16_TO_LE (1); /* mono */
-  memcpy (header + 22, &u16, 2);
-  u32 = GUINT32_TO_LE (16000);
-  memcpy (header + 24, &u32, 4);
-  u32 = GUINT32_TO_LE (32000);
-  memcpy (header + 28, &u32, 4);
-  u16 = GUINT16_TO_LE (2);
-  memcpy (header + 32, &u16, 2);
-  u16 = GUINT16_TO_LE (16);
-  memcpy (header + 34, &u16, 2);
-  memcpy (header + 36, "data", 4);
-  u32 = GUINT32_TO_LE (data_len);
-  memcpy (header + 40, &u32, 4);
-  g_byte_array_append (out, header, sizeof header);
-  for (guint32 i = 0; i < data_len; i++)
-    {
-      guint8 b = (guint8) (i % 7);
-      g_byte_array_append (out, &b, 1);
-    }
-  return g_byte_array_free_to_bytes (out);
-}
-
 static char *
 digest_of (GBytes *bytes)
 {
@@ -124,7 +84,7 @@ static void
 test_upload_limits (void)
 {
   g_autofree char *id = el_test_api_create_handoff (demo->api, demo->nurse_a, demo->patient_4w, NULL, NULL);
-  g_autoptr (GBytes) wav = make_wav (100);
+  g_autoptr (GBytes) wav = el_test_make_wav (100);
   g_autofree char *digest = digest_of (wav);
   g_autofree char *head = g_strdup_printf ("POST /api/v1/handoffs/%s/recordings HTTP/1.1\r\n"
                                            "Host: 127.0.0.1\r\n"
@@ -164,7 +124,7 @@ test_upload (void)
 {
   g_autofree char *etag = NULL;
   g_autofree char *id = el_test_api_create_handoff (demo->api, demo->nurse_a, demo->patient_4w, NULL, &etag);
-  g_autoptr (GBytes) wav = make_wav (1000);
+  g_autoptr (GBytes) wav = el_test_make_wav (1000);
   g_autofree char *digest = digest_of (wav);
   g_autofree char *key = g_uuid_string_random ();
   g_autofree char *recording_id = g_uuid_string_random ();
@@ -239,8 +199,8 @@ test_upload_errors (void)
 {
   g_autofree char *etag = NULL;
   g_autofree char *id = el_test_api_create_handoff (demo->api, demo->nurse_a, demo->patient_4w, NULL, &etag);
-  g_autoptr (GBytes) wav = make_wav (500);
-  g_autoptr (GBytes) other = make_wav (400);
+  g_autoptr (GBytes) wav = el_test_make_wav (500);
+  g_autoptr (GBytes) other = el_test_make_wav (400);
   g_autofree char *digest = digest_of (wav);
   g_autofree char *wrong = digest_of (other);
   g_autofree char *handoff = el_test_handoff_path (id, NULL);

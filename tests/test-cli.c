@@ -13,6 +13,7 @@
 #include "el-test-cli.h"
 #include "el-test-proxy.h"
 #include "el-test-server.h"
+#include "el-test-util.h"
 
 /*
  * eclipselink-cli end to end: the real binary, a real eclipselink-server with the demo data (behind
@@ -38,20 +39,14 @@ start_server (void)
 {
   ElTestServer *first = servers->len > 0 ? g_ptr_array_index (servers, 0) : NULL;
 
-  server = el_test_server_new ();
   if (first == NULL)
-    el_test_demo_prepare (server, PASSWORD);
-  else
     {
-      g_autofree char *db_url = g_strconcat ("sqlite://", el_test_server_get_database_path (first), NULL);
-
-      /* the same database and audio folder: the server "comes back" */
-      el_test_server_setenv (server, "DATABASE_URL", db_url);
-      el_test_server_setenv (server, "STORAGE_DIR", el_test_server_get_storage_dir (first));
-      el_test_server_setenv (server, "RATE_LIMIT_ENABLED", "false");
-      el_test_server_set_migrate (server, FALSE);
+      server = el_test_server_new ();
+      el_test_demo_prepare (server, PASSWORD);
+      el_test_server_start (server);
     }
-  el_test_server_start (server);
+  else /* the same database and audio folder: the server "comes back" */
+    server = el_test_demo_start_again (first, 0, NULL);
   g_ptr_array_add (servers, server);
   if (proxy != NULL)
     el_test_proxy_set_upstream_port (proxy, (guint16) el_test_server_get_port (server));
@@ -71,15 +66,6 @@ api_login (ElTestApi **api)
   return el_test_api_login (*api, EL_TEST_DEMO_NURSE_A, PASSWORD);
 }
 
-/* el_secrets_lookup, run to completion */
-static void
-lookup_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
 static GBytes *
 el_test_secrets_lookup (ElSecrets *secrets, const char *account, ElSecretKind kind)
 {
@@ -87,10 +73,8 @@ el_test_secrets_lookup (ElSecrets *secrets, const char *account, ElSecretKind ki
   g_autoptr (GError) error = NULL;
   GBytes *value;
 
-  el_secrets_lookup_async (secrets, account, kind, NULL, lookup_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  value = el_secrets_lookup_finish (secrets, result, &error);
+  el_secrets_lookup_async (secrets, account, kind, NULL, el_test_result_cb, &result);
+  value = el_secrets_lookup_finish (secrets, el_test_wait_for (&result), &error);
   g_assert_no_error (error);
   return value;
 }
@@ -100,45 +84,15 @@ el_test_secrets_lookup (ElSecrets *secrets, const char *account, ElSecretKind ki
 static CliRun *
 cli_runv (const char *data_dir, const char *input, const char *const *args)
 {
-  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (
-      G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GSubprocess) proc = NULL;
-  g_autoptr (GError) error = NULL;
-  CliRun *run = g_new0 (CliRun, 1);
+  g_autoptr (GSubprocess) proc = cli_spawn (server_url, data_dir, args, child_tmpdir);
+  CliRun *run = cli_communicate (proc, input);
   gboolean prints_phi = FALSE;
 
-  g_ptr_array_add (argv, cli_path ());
-  g_ptr_array_add (argv, g_strdup ("--server"));
-  g_ptr_array_add (argv, g_strdup (server_url));
-  g_ptr_array_add (argv, g_strdup ("--data-dir"));
-  g_ptr_array_add (argv, g_strdup (data_dir));
+  /* the user asked to see the report: its text on stdout is no leak */
   for (guint i = 0; args[i] != NULL; i++)
-    {
-      g_ptr_array_add (argv, g_strdup (args[i]));
-      /* the user asked to see the report: its text on stdout is no leak */
-      if (strcmp (args[i], "sbar") == 0 || strcmp (args[i], "export") == 0 ||
-          strcmp (args[i], "conflicts") == 0)
-        prints_phi = TRUE;
-    }
-  g_ptr_array_add (argv, NULL);
-  g_subprocess_launcher_unsetenv (launcher, "ECLIPSELINK_SERVER");
-  /* direct connections to 127.0.0.1: no system proxy lookup (libproxy throws C++ exceptions under
-   * ASan); the CLI itself uses the system's proxy settings */
-  g_subprocess_launcher_setenv (launcher, "GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-  if (child_tmpdir != NULL)
-    g_subprocess_launcher_setenv (launcher, "TMPDIR", child_tmpdir, TRUE);
-  proc = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (proc, input, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  if (g_subprocess_get_if_exited (proc))
-    run->status = g_subprocess_get_exit_status (proc);
-  else
-    {
-      run->status = -1;
-      run->signal = g_subprocess_get_term_sig (proc);
-    }
+    if (strcmp (args[i], "sbar") == 0 || strcmp (args[i], "export") == 0 ||
+        strcmp (args[i], "conflicts") == 0)
+      prints_phi = TRUE;
   if (!prints_phi)
     {
       g_string_append (logs, run->out);
@@ -165,11 +119,7 @@ cli_runv (const char *data_dir, const char *input, const char *const *args)
 static char *
 new_data_dir (void)
 {
-  g_autoptr (GError) error = NULL;
-  char *dir = g_dir_make_tmp ("el-cli-XXXXXX", &error);
-
-  g_assert_no_error (error);
-  return dir;
+  return el_test_make_dir ("el-cli-XXXXXX");
 }
 
 static void
@@ -205,22 +155,15 @@ editable_handoff (const char *dir, char **patient_id)
   g_autoptr (JsonNode) root = NULL;
   JsonObject *obj;
   JsonArray *patients;
+  JsonObject *handoff;
+  guint i = 0;
 
   assert_cli_status (run, 0);
   obj = parse_object (run->out, &root);
   patients = json_object_get_array_member (obj, "patients");
-  for (guint i = 0; i < json_array_get_length (patients); i++)
+  handoff = cli_next_editable_handoff (patients, &i);
+  if (handoff != NULL)
     {
-      JsonObject *entry = json_array_get_object_element (patients, i);
-      JsonObject *handoff;
-      const char *status;
-
-      if (json_object_get_null_member (entry, "handoff"))
-        continue;
-      handoff = json_object_get_object_member (entry, "handoff");
-      status = json_object_get_string_member (handoff, "status");
-      if (g_strcmp0 (status, "acknowledged") == 0 || g_strcmp0 (status, "cancelled") == 0)
-        continue;
       if (patient_id != NULL)
         *patient_id = g_strdup (json_object_get_string_member (handoff, "patient_id"));
       return g_strdup (json_object_get_string_member (handoff, "id"));
@@ -346,7 +289,7 @@ test_usage (void)
         g_assert_nonnull (strstr (run->err, "not signed in"));
       }
   }
-  remove_tree (dir);
+  el_test_remove_tree (dir);
 }
 
 static void
@@ -447,7 +390,7 @@ test_login_logout (void)
     g_assert_false (g_file_test (cache, G_FILE_TEST_EXISTS));
     assert_cli_status (run, 3);
   }
-  remove_tree (dir);
+  el_test_remove_tree (dir);
 }
 
 static void
@@ -615,7 +558,7 @@ test_read_after_sync (void)
     g_assert_cmpuint (json_array_get_length (json_object_get_array_member (parsed, "conflicts")), ==, 0);
   }
   logout_force (dir);
-  remove_tree (dir);
+  el_test_remove_tree (dir);
 }
 
 /* Edits saved while the server is down reach it exactly once when it is back. */
@@ -721,7 +664,7 @@ test_edit_offline (void)
 
     assert_cli_status (run, 0);
   }
-  remove_tree (dir);
+  el_test_remove_tree (dir);
 }
 
 /* Another client saved first: the CLI's push gets a 409, keeps base / theirs / mine. */
@@ -801,7 +744,7 @@ test_conflict (void)
     assert_cli_status (run, 1);
   }
   logout_force (dir);
-  remove_tree (dir);
+  el_test_remove_tree (dir);
 }
 
 static void
@@ -863,7 +806,7 @@ test_export (void)
     assert_cli_status (run, 1);
   }
   logout_force (dir);
-  remove_tree (dir);
+  el_test_remove_tree (dir);
 }
 
 /* Answers every request with a 404 until the listening socket is closed. */
@@ -966,7 +909,7 @@ test_smoke (void)
     g_socket_close (listener, NULL);
     g_thread_join (thread);
   }
-  remove_tree (dir);
+  el_test_remove_tree (dir);
 }
 
 static gboolean
@@ -1113,36 +1056,19 @@ test_phi_canary (void)
 
   logout_force (dir);
   child_tmpdir = NULL;
-  remove_tree (dir);
-  remove_tree (tmp);
+  el_test_remove_tree (dir);
+  el_test_remove_tree (tmp);
 }
 
 /* ---- ElContext directly ---- */
-
-static void
-result_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GAsyncResult **out = user_data;
-
-  g_assert_null (*out);
-  *out = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *result;
-}
 
 static ElUser *
 context_sign_in (ElContext *ctx, const char *email, const char *password, GError **error)
 {
   g_autoptr (GAsyncResult) result = NULL;
 
-  el_context_sign_in_async (ctx, email, password, NULL, result_cb, &result);
-  return el_context_sign_in_finish (ctx, wait_for (&result), NULL, error);
+  el_context_sign_in_async (ctx, email, password, NULL, el_test_result_cb, &result);
+  return el_context_sign_in_finish (ctx, el_test_wait_for (&result), NULL, error);
 }
 
 static gboolean
@@ -1150,8 +1076,8 @@ context_open (ElContext *ctx, const char *account, GError **error)
 {
   g_autoptr (GAsyncResult) result = NULL;
 
-  el_context_open_async (ctx, account, NULL, result_cb, &result);
-  return el_context_open_finish (ctx, wait_for (&result), error);
+  el_context_open_async (ctx, account, NULL, el_test_result_cb, &result);
+  return el_context_open_finish (ctx, el_test_wait_for (&result), error);
 }
 
 static gboolean
@@ -1159,8 +1085,8 @@ context_sign_out (ElContext *ctx, ElContextSignOutFlags flags, gboolean *told, G
 {
   g_autoptr (GAsyncResult) result = NULL;
 
-  el_context_sign_out_async (ctx, flags, NULL, result_cb, &result);
-  return el_context_sign_out_finish (ctx, wait_for (&result), told, error);
+  el_context_sign_out_async (ctx, flags, NULL, el_test_result_cb, &result);
+  return el_context_sign_out_finish (ctx, el_test_wait_for (&result), told, error);
 }
 
 static void
@@ -1169,8 +1095,8 @@ context_close (ElContext *ctx)
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
 
-  el_context_close_async (ctx, NULL, result_cb, &result);
-  g_assert_true (el_context_close_finish (ctx, wait_for (&result), &error));
+  el_context_close_async (ctx, NULL, el_test_result_cb, &result);
+  g_assert_true (el_context_close_finish (ctx, el_test_wait_for (&result), &error));
   g_assert_no_error (error);
 }
 
@@ -1181,8 +1107,8 @@ context_sync (ElContext *ctx)
   g_autoptr (GError) error = NULL;
   ElSyncStats stats = { 0 };
 
-  el_sync_run_async (el_context_get_sync (ctx), EL_SYNC_RUN_NONE, NULL, result_cb, &result);
-  g_assert_true (el_sync_run_finish (el_context_get_sync (ctx), wait_for (&result), &stats, &error));
+  el_sync_run_async (el_context_get_sync (ctx), EL_SYNC_RUN_NONE, NULL, el_test_result_cb, &result);
+  g_assert_true (el_sync_run_finish (el_context_get_sync (ctx), el_test_wait_for (&result), &stats, &error));
   g_assert_no_error (error);
   g_assert_true (stats.pulled);
 }
@@ -1194,9 +1120,9 @@ context_counts (ElContext *ctx)
   g_autoptr (GError) error = NULL;
   ElStoreCounts counts = { 0 };
 
-  el_store_get_counts_async (el_context_get_store (ctx), NULL, result_cb, &result);
+  el_store_get_counts_async (el_context_get_store (ctx), NULL, el_test_result_cb, &result);
   g_assert_true (
-      el_store_get_counts_finish (el_context_get_store (ctx), wait_for (&result), &counts, &error));
+      el_store_get_counts_finish (el_context_get_store (ctx), el_test_wait_for (&result), &counts, &error));
   g_assert_no_error (error);
   return counts;
 }
@@ -1278,8 +1204,9 @@ test_context (void)
     g_autoptr (ElSbarVersion) content = el_sbar_version_new ();
     g_autofree char *op_id = NULL;
 
-    el_store_census_async (el_context_get_store (ctx), el_user_get_unit_id (user), NULL, result_cb, &result);
-    entries = el_store_census_finish (el_context_get_store (ctx), wait_for (&result), &error);
+    el_store_census_async (el_context_get_store (ctx), el_user_get_unit_id (user), NULL, el_test_result_cb,
+                           &result);
+    entries = el_store_census_finish (el_context_get_store (ctx), el_test_wait_for (&result), &error);
     g_assert_no_error (error);
     for (guint i = 0; i < entries->len && handoff == NULL; i++)
       {
@@ -1293,9 +1220,9 @@ test_context (void)
     g_clear_object (&result);
     el_sbar_version_set_source (content, EL_SBAR_SOURCE_NURSE);
     el_sbar_version_set_situation (content, "saved through ElContext's store");
-    el_store_save_sbar_draft_async (el_context_get_store (ctx), handoff, 0, content, NULL, result_cb,
+    el_store_save_sbar_draft_async (el_context_get_store (ctx), handoff, 0, content, NULL, el_test_result_cb,
                                     &result);
-    op_id = el_store_save_sbar_draft_finish (el_context_get_store (ctx), wait_for (&result), &error);
+    op_id = el_store_save_sbar_draft_finish (el_context_get_store (ctx), el_test_wait_for (&result), &error);
     g_assert_no_error (error);
     g_assert_nonnull (op_id);
   }
@@ -1321,8 +1248,8 @@ test_context (void)
     g_autoptr (GAsyncResult) result = NULL;
     g_autoptr (ElUser) resumed = NULL;
 
-    el_context_resume_async (ctx, NULL, result_cb, &result);
-    resumed = el_context_resume_finish (ctx, wait_for (&result), &error);
+    el_context_resume_async (ctx, NULL, el_test_result_cb, &result);
+    resumed = el_context_resume_finish (ctx, el_test_wait_for (&result), &error);
     g_assert_no_error (error);
     g_assert_cmpstr (el_user_get_id (resumed), ==, el_user_get_id (user));
   }
@@ -1376,8 +1303,8 @@ test_context (void)
     g_autoptr (GBytes) key = NULL;
     g_autoptr (GBytes) token = NULL;
 
-    el_context_forget_account_async (ctx, account, NULL, result_cb, &result);
-    g_assert_true (el_context_forget_account_finish (ctx, wait_for (&result), &error));
+    el_context_forget_account_async (ctx, account, NULL, el_test_result_cb, &result);
+    g_assert_true (el_context_forget_account_finish (ctx, el_test_wait_for (&result), &error));
     g_assert_no_error (error);
     g_assert_false (g_file_test (cache, G_FILE_TEST_EXISTS));
     key = el_test_secrets_lookup (el_context_get_secrets (ctx), account, EL_SECRET_KIND_DATA_KEY);
@@ -1386,7 +1313,7 @@ test_context (void)
     g_assert_null (token);
   }
   g_clear_object (&ctx);
-  remove_tree (dir);
+  el_test_remove_tree (dir);
 }
 
 int

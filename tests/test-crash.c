@@ -11,6 +11,7 @@
 #include "el-test-api.h"
 #include "el-test-cli.h"
 #include "el-test-server.h"
+#include "el-test-util.h"
 
 /*
  * The crash test: `eclipselink-cli edit` makes edits against a signed-in cache, one process per
@@ -38,41 +39,15 @@ static ElTestServer *server;
 static CliRun *
 run_cli (const char *dir, const char *input, const char *const *args, guint kill_after_us, gboolean *killed)
 {
-  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (
-      G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GSubprocess) proc = NULL;
-  g_autoptr (GError) error = NULL;
-  CliRun *run = g_new0 (CliRun, 1);
+  g_autoptr (GSubprocess) proc = cli_spawn (el_test_server_get_url (server), dir, args, NULL);
+  CliRun *run;
 
-  g_ptr_array_add (argv, cli_path ());
-  g_ptr_array_add (argv, g_strdup ("--server"));
-  g_ptr_array_add (argv, g_strdup (el_test_server_get_url (server)));
-  g_ptr_array_add (argv, g_strdup ("--data-dir"));
-  g_ptr_array_add (argv, g_strdup (dir));
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, g_strdup (args[i]));
-  g_ptr_array_add (argv, NULL);
-  g_subprocess_launcher_unsetenv (launcher, "ECLIPSELINK_SERVER");
-  /* direct connections to 127.0.0.1: no system proxy lookup (libproxy throws C++ exceptions under
-   * ASan); the CLI itself uses the system's proxy settings */
-  g_subprocess_launcher_setenv (launcher, "GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-  proc = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
-  g_assert_no_error (error);
   if (killed != NULL)
     {
       g_usleep (kill_after_us);
       g_subprocess_send_signal (proc, SIGKILL);
     }
-  g_subprocess_communicate_utf8 (proc, input, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  if (g_subprocess_get_if_exited (proc))
-    run->status = g_subprocess_get_exit_status (proc);
-  else
-    {
-      run->status = -1;
-      run->signal = g_subprocess_get_term_sig (proc);
-    }
+  run = cli_communicate (proc, input);
   if (killed != NULL)
     *killed = run->signal == SIGKILL;
   if (run->signal != 0 && run->signal != SIGKILL)
@@ -112,23 +87,13 @@ pick_handoffs (const char *dir)
   g_autoptr (JsonNode) root = NULL;
   GPtrArray *ids = g_ptr_array_new_with_free_func (g_free);
   JsonArray *patients;
+  JsonObject *handoff;
+  guint i = 0;
 
   assert_ok (run);
   patients = json_object_get_array_member (parse_object (run->out, &root), "patients");
-  for (guint i = 0; i < json_array_get_length (patients) && ids->len < N_HANDOFFS; i++)
-    {
-      JsonObject *entry = json_array_get_object_element (patients, i);
-      JsonObject *handoff;
-      const char *status;
-
-      if (json_object_get_null_member (entry, "handoff"))
-        continue;
-      handoff = json_object_get_object_member (entry, "handoff");
-      status = json_object_get_string_member (handoff, "status");
-      if (g_strcmp0 (status, "acknowledged") == 0 || g_strcmp0 (status, "cancelled") == 0)
-        continue;
-      g_ptr_array_add (ids, g_strdup (json_object_get_string_member (handoff, "id")));
-    }
+  while (ids->len < N_HANDOFFS && (handoff = cli_next_editable_handoff (patients, &i)) != NULL)
+    g_ptr_array_add (ids, g_strdup (json_object_get_string_member (handoff, "id")));
   g_assert_cmpuint (ids->len, ==, N_HANDOFFS);
   return ids;
 }
@@ -150,8 +115,7 @@ test_crash (void)
 {
   guint n_edits = g_test_slow () ? 2500 : 500;
   guint n_kills = g_test_slow () ? 1000 : 200;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("el-crash-XXXXXX", &error);
+  g_autofree char *dir = el_test_make_dir ("el-crash-XXXXXX");
   g_autofree char *cache = NULL;
   g_autoptr (GPtrArray) handoffs = NULL;
   g_autoptr (GHashTable) reported = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -162,7 +126,6 @@ test_crash (void)
   guint n_timed = 0;
   gint64 started = g_get_monotonic_time ();
 
-  g_assert_no_error (error);
   cache = el_store_path_for_account (dir, el_test_server_get_url (server), ACCOUNT);
   {
     g_autoptr (CliRun) run = cli (dir, PASSWORD "\n", "login", ACCOUNT);
@@ -301,7 +264,7 @@ test_crash (void)
     assert_ok (run);
   }
   g_rand_free (rand);
-  remove_tree (dir);
+  el_test_remove_tree (dir);
 }
 
 int

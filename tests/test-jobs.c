@@ -8,6 +8,7 @@
 
 #include "el-db.h"
 #include "el-job-runner.h"
+#include "el-test-util.h"
 
 #define UNIT_ID      "6f1c0f7e-2c7a-4d5e-9a51-0d3c2b1a0001"
 #define USER_ID      "0b7a4c1e-8f2d-4e3a-b5c6-d7e8f9a0b001"
@@ -122,8 +123,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   guint8 key[EL_VAULT_KEY_BYTES];
 
-  f->dir = g_dir_make_tmp ("el-test-jobs-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = el_test_make_dir ("el-test-jobs-XXXXXX");
   f->path = g_build_filename (f->dir, "handoff.db", NULL);
   memset (key, 0x5a, sizeof key);
   f->vault = el_vault_new (key);
@@ -136,24 +136,6 @@ fixture_set_up (Fixture *f, gconstpointer data)
   f->main_thread = g_thread_self ();
   g_mutex_init (&f->lock);
   g_cond_init (&f->cond);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 static void
@@ -173,7 +155,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   g_free (f->job_recording_id);
   g_mutex_clear (&f->lock);
   g_cond_clear (&f->cond);
-  remove_tree (f->dir);
+  el_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->path);
 }

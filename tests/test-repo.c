@@ -8,6 +8,7 @@
 #include "el-audit.h"
 #include "el-db.h"
 #include "el-repo.h"
+#include "el-test-util.h"
 
 #define UNIT_A  "6f1c0f7e-2c7a-4d5e-9a51-0d3c2b1a0001"
 #define UNIT_B  "6f1c0f7e-2c7a-4d5e-9a51-0d3c2b1a0002"
@@ -41,21 +42,6 @@ typedef struct
 } Fixture;
 
 /* Helpers --------------------------------------------------------------------------------------- */
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      g_unlink (child);
-    }
-  g_rmdir (path);
-}
 
 static gint64
 query_int (ElDb *db, const char *sql)
@@ -276,8 +262,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   guint8 key[EL_VAULT_KEY_BYTES];
 
-  f->dir = g_dir_make_tmp ("el-test-repo-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = el_test_make_dir ("el-test-repo-XXXXXX");
   f->path = g_build_filename (f->dir, "handoff.db", NULL);
   memset (key, 0x5a, sizeof key);
   f->vault = el_vault_new (key);
@@ -303,7 +288,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
 {
   g_clear_object (&f->db);
   g_clear_object (&f->vault);
-  remove_tree (f->dir);
+  el_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->path);
 }
@@ -895,6 +880,7 @@ test_handoff_update (Fixture *f, gconstpointer data)
   g_autoptr (ElHandoff) updated = NULL;
   g_autoptr (ElHandoff) cancelled = NULL;
   ElRepoHandoffPatch patch = { 0 };
+  /* cppcheck-suppress legacyUninitvar ; .cancel is a member, not the variable */
   ElRepoHandoffPatch cancel = { .cancel = TRUE };
   GDate date;
   gint64 events = audit_count (f->db);
@@ -1406,6 +1392,7 @@ test_recordings (Fixture *f, gconstpointer data)
     g_autoptr (ElHandoff) signed_handoff = el_repo_handoff_sign (f->db, HO_1, 1, NURSE_A, NULL, &error);
     g_autoptr (ElRecording) late = upload ("3e4f5a6b-7c8d-4e9f-a0b1-c2d3e4f50004", HO_1);
     g_autoptr (ElHandoff) other = create_handoff (f->db, HO_2, PAT_2, 25, EL_SHIFT_DAY);
+    /* cppcheck-suppress legacyUninitvar ; .cancel is a member, not the variable */
     ElRepoHandoffPatch cancel = { .cancel = TRUE };
     g_autoptr (ElHandoff) cancelled = el_repo_handoff_update (f->db, HO_2, NULL, &cancel, CHARGE, &error);
     g_autoptr (ElRecording) locked = upload ("3e4f5a6b-7c8d-4e9f-a0b1-c2d3e4f50005", HO_2);

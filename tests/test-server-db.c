@@ -8,6 +8,7 @@
 #include "el-audit.h"
 #include "el-db-admin.h"
 #include "el-db.h"
+#include "el-test-util.h"
 
 #define UNIT_ID     "6f1c0f7e-2c7a-4d5e-9a51-0d3c2b1a0001"
 #define UNIT2_ID    "6f1c0f7e-2c7a-4d5e-9a51-0d3c2b1a0002"
@@ -26,35 +27,14 @@ typedef struct
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("el-test-db-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = el_test_make_dir ("el-test-db-XXXXXX");
   f->path = g_build_filename (f->dir, "handoff.db", NULL);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
 }
 
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  remove_tree (f->dir);
+  el_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->path);
 }

@@ -12,6 +12,7 @@
 
 #include "el-model-types.h"
 #include "el-store.h"
+#include "el-test-util.h"
 
 #define CANARY "CANARY-PATIENT-ZQX"
 #define UNIT   "11111111-1111-4111-8111-111111111111"
@@ -304,38 +305,17 @@ typedef struct
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-
   (void) data;
-  f->dir = g_dir_make_tmp ("el-store-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = el_test_make_dir ("el-store-XXXXXX");
   f->path = g_build_filename (f->dir, "cache.db", NULL);
   f->vault = test_vault (1);
-}
-
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *p = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (p, G_FILE_TEST_IS_DIR))
-        remove_tree (p);
-      else
-        g_unlink (p);
-    }
-  g_rmdir (dir);
 }
 
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
   (void) data;
-  remove_tree (f->dir);
+  el_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->path);
   g_object_unref (f->vault);
@@ -1946,6 +1926,6 @@ main (int argc, char **argv)
 #undef ADD
   rc = g_test_run ();
   if (crash_dir != NULL)
-    remove_tree (crash_dir);
+    el_test_remove_tree (crash_dir);
   return rc;
 }

@@ -20,8 +20,10 @@
 #include "el-api-client.h"
 #include "el-store.h"
 #include "el-sync.h"
+#include "el-test-api.h"
 #include "el-test-proxy.h"
 #include "el-test-server.h"
+#include "el-test-util.h"
 
 #define PASSWORD     "handoff-demo-test"
 #define CHARGE_EMAIL "charge.nurse@demo.eclipselink.ai"
@@ -32,66 +34,20 @@ static ElTestServer *server; /* seeded, shared by the tests that leave it runnin
  * Helpers
  */
 
-static void
-result_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GAsyncResult **out = user_data;
-
-  (void) source;
-  g_assert_null (*out);
-  *out = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *result;
-}
-
-/* Runs @async (first arguments, then cancellable, result_cb, &r) and evaluates to the result. */
-#define RUN(async, ...)                       \
-  ({                                          \
-    g_clear_object (&r);                      \
-    async (__VA_ARGS__, NULL, result_cb, &r); \
-    wait_for (&r);                            \
+/* Runs @async (first arguments, then cancellable, el_test_result_cb, &r) and evaluates to the result. */
+#define RUN(async, ...)                               \
+  ({                                                  \
+    g_clear_object (&r);                              \
+    async (__VA_ARGS__, NULL, el_test_result_cb, &r); \
+    el_test_wait_for (&r);                            \
   })
 
 static ElTestServer *
 seeded_server_new (const char *const *extra_env)
 {
-  static const char *const migrate[] = { "migrate", NULL };
-  static const char *const seed[] = { "seed-demo", "--password", PASSWORD, NULL };
   ElTestServer *srv = el_test_server_new ();
-  g_autofree char *err = NULL;
 
-  el_test_server_setenv (srv, "RATE_LIMIT_ENABLED", "false");
-  for (guint i = 0; extra_env != NULL && extra_env[i] != NULL; i += 2)
-    el_test_server_setenv (srv, extra_env[i], extra_env[i + 1]);
-  g_assert_cmpint (el_test_server_run (srv, migrate, NULL, &err), ==, 0);
-  g_clear_pointer (&err, g_free);
-  g_assert_cmpint (el_test_server_run (srv, seed, NULL, &err), ==, 0);
-  el_test_server_set_migrate (srv, FALSE);
-  return srv;
-}
-
-/* A second server process on @first's database and storage, on @port. */
-static ElTestServer *
-server_on_same_database (ElTestServer *first, guint port)
-{
-  ElTestServer *srv = el_test_server_new ();
-  g_autofree char *url = g_strconcat ("sqlite://", el_test_server_get_database_path (first), NULL);
-  g_autofree char *port_text = g_strdup_printf ("%u", port);
-
-  el_test_server_setenv (srv, "RATE_LIMIT_ENABLED", "false");
-  el_test_server_setenv (srv, "DATABASE_URL", url);
-  el_test_server_setenv (srv, "STORAGE_DIR", el_test_server_get_storage_dir (first));
-  el_test_server_set_migrate (srv, FALSE);
-  el_test_server_add_arg (srv, "--port");
-  el_test_server_add_arg (srv, port_text);
-  el_test_server_start (srv);
-  g_assert_cmpuint (el_test_server_get_port (srv), ==, port);
+  el_test_demo_prepare_full (srv, PASSWORD, extra_env);
   return srv;
 }
 
@@ -117,8 +73,7 @@ side_new (const char *url)
   g_autofree char *path = NULL;
   guint8 key[EL_VAULT_KEY_BYTES];
 
-  s->dir = g_dir_make_tmp ("el-sync-XXXXXX", &error);
-  g_assert_no_error (error);
+  s->dir = el_test_make_dir ("el-sync-XXXXXX");
   path = g_build_filename (s->dir, "cache.db", NULL);
   for (guint i = 0; i < sizeof key; i++)
     key[i] = (guint8) g_random_int ();
@@ -334,23 +289,6 @@ count_situation (GPtrArray *versions, const char *situation)
     if (g_strcmp0 (el_sbar_version_get_situation (g_ptr_array_index (versions, i)), situation) == 0)
       n++;
   return n;
-}
-
-static gboolean
-set_true_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-sleep_main (guint ms)
-{
-  gboolean done = FALSE;
-
-  g_timeout_add (ms, set_true_cb, &done);
-  while (!done)
-    g_main_context_iteration (NULL, TRUE);
 }
 
 static void
@@ -630,7 +568,7 @@ test_offline_edits (void)
   g_assert_cmpint (el_sync_get_pending_count (s->sync), ==, 3);
 
   /* the server comes back on the same database and port */
-  second = server_on_same_database (first, port);
+  second = el_test_demo_start_again (first, port, NULL);
   (void) el_api_client_probe_finish (s->client, RUN (el_api_client_probe_async, s->client), NULL);
   sync_ok (s, &stats);
   g_assert_cmpuint (stats.pushed, ==, 3);
@@ -943,7 +881,7 @@ test_server_killed (void)
   g_clear_error (&error);
   g_assert_cmpint (el_sync_get_pending_count (s->sync), ==, 3);
 
-  second = server_on_same_database (first, port);
+  second = el_test_demo_start_again (first, port, NULL);
   sync_ok (s, &stats);
   g_assert_cmpuint (stats.pushed, ==, 3);
   for (guint i = 0; i < G_N_ELEMENTS (handoffs); i++)
@@ -971,7 +909,7 @@ test_server_killed (void)
   g_assert_false (stats.pulled);
   g_assert_cmpuint (stats.pages, >=, 1); /* killed after a page was applied */
   g_signal_handlers_disconnect_by_func (fresh->sync, sigkill_on_pulling_cb, second);
-  third = server_on_same_database (first, port);
+  third = el_test_demo_start_again (first, port, NULL);
   sync_ok (fresh, &stats);
   g_assert_true (stats.pulled);
   sync_ok (s, NULL);
@@ -1124,15 +1062,15 @@ test_properties (void)
 
   /* three runs asked at once: one cycle and one follow-up that the last two share */
   g_string_truncate (states, 0);
-  el_sync_run_async (s->sync, EL_SYNC_RUN_NONE, NULL, result_cb, &r1);
+  el_sync_run_async (s->sync, EL_SYNC_RUN_NONE, NULL, el_test_result_cb, &r1);
   g_assert_true (el_sync_get_running (s->sync));
-  el_sync_run_async (s->sync, EL_SYNC_RUN_NONE, NULL, result_cb, &r2);
-  el_sync_run_async (s->sync, EL_SYNC_RUN_IGNORE_BACKOFF, NULL, result_cb, &r3);
-  g_assert_true (el_sync_run_finish (s->sync, wait_for (&r1), &stats, &error));
+  el_sync_run_async (s->sync, EL_SYNC_RUN_NONE, NULL, el_test_result_cb, &r2);
+  el_sync_run_async (s->sync, EL_SYNC_RUN_IGNORE_BACKOFF, NULL, el_test_result_cb, &r3);
+  g_assert_true (el_sync_run_finish (s->sync, el_test_wait_for (&r1), &stats, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (stats.pushed, ==, 1);
-  g_assert_true (el_sync_run_finish (s->sync, wait_for (&r2), &stats, &error));
-  g_assert_true (el_sync_run_finish (s->sync, wait_for (&r3), NULL, &error));
+  g_assert_true (el_sync_run_finish (s->sync, el_test_wait_for (&r2), &stats, &error));
+  g_assert_true (el_sync_run_finish (s->sync, el_test_wait_for (&r3), NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (stats.pushed, ==, 0);
   g_assert_cmpuint (cycles, ==, 3);
@@ -1148,9 +1086,9 @@ test_properties (void)
     g_autoptr (GAsyncResult) rc = NULL;
     guint before = cycles;
 
-    el_sync_run_async (s->sync, EL_SYNC_RUN_NONE, cancellable, result_cb, &rc);
+    el_sync_run_async (s->sync, EL_SYNC_RUN_NONE, cancellable, el_test_result_cb, &rc);
     g_cancellable_cancel (cancellable);
-    g_assert_false (el_sync_run_finish (s->sync, wait_for (&rc), NULL, &error));
+    g_assert_false (el_sync_run_finish (s->sync, el_test_wait_for (&rc), NULL, &error));
     g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
     g_clear_error (&error);
     wait_count (&cycles, before + 1);
@@ -1215,7 +1153,7 @@ test_triggers (void)
     guint now = cycles;
 
     el_sync_notify_local_change (s->sync);
-    sleep_main (300);
+    el_test_sleep_main (300);
     g_assert_cmpuint (cycles, ==, now);
   }
 

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "el-store.h"
+#include "el-test-util.h"
 
 #define UNIT     "11111111-1111-4111-8111-111111111111"
 #define USER     "22222222-2222-4222-8222-222222222222"
@@ -25,40 +26,6 @@ got_result_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   (void) source;
   *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
-static int
-cmp_double (gconstpointer a, gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-median (GArray *values)
-{
-  g_array_sort (values, cmp_double);
-  return g_array_index (values, double, values->len / 2);
-}
-
-static guint
-env_uint (const char *name, guint fallback)
-{
-  const char *v = g_getenv (name);
-  guint64 out = 0;
-
-  if (v != NULL && g_ascii_string_to_unsigned (v, 10, 1, G_MAXUINT, &out, NULL))
-    return (guint) out;
-  return fallback;
 }
 
 static void
@@ -89,7 +56,7 @@ apply (ElStore *store, GString *json)
 
   check (page != NULL, error);
   el_store_apply_changes_page_async (store, page, NULL, got_result_cb, &r);
-  wait_for (&r);
+  el_test_wait_for (&r);
   check (el_store_apply_changes_page_finish (store, r, NULL, &error), error);
 }
 
@@ -146,9 +113,9 @@ populate (ElStore *store, guint n)
 int
 main (int argc, char **argv)
 {
-  guint saves = env_uint ("EL_BENCH_SAVES", 200);
-  guint handoffs = env_uint ("EL_BENCH_HANDOFFS", 100000);
-  guint census_runs = env_uint ("EL_BENCH_CENSUS_RUNS", 200);
+  guint saves = el_test_env_uint ("EL_BENCH_SAVES", 200);
+  guint handoffs = el_test_env_uint ("EL_BENCH_HANDOFFS", 100000);
+  guint census_runs = el_test_env_uint ("EL_BENCH_CENSUS_RUNS", 200);
   guint8 key[EL_VAULT_KEY_BYTES];
   g_autoptr (GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("el-bench-store-XXXXXX", &error);
@@ -189,7 +156,7 @@ main (int argc, char **argv)
     GAsyncResult *r = NULL;
 
     el_store_open_async (path, vault, NULL, got_result_cb, &r);
-    wait_for (&r);
+    el_test_wait_for (&r);
     store = el_store_open_finish (r, &error);
     g_object_unref (r);
     check (store != NULL, error);
@@ -220,7 +187,7 @@ main (int argc, char **argv)
 
       t0 = g_get_monotonic_time ();
       el_store_save_sbar_draft_async (store, hid, 0, content, NULL, got_result_cb, &r);
-      wait_for (&r);
+      el_test_wait_for (&r);
       op = el_store_save_sbar_draft_finish (store, r, &error);
       ms = (g_get_monotonic_time () - t0) / 1000.0;
       g_object_unref (r);
@@ -229,8 +196,8 @@ main (int argc, char **argv)
     }
   sqlite3_finalize (ins);
   sqlite3_close (db);
-  bare_ms = median (bare);
-  save_ms = median (durable);
+  bare_ms = el_test_median (bare);
+  save_ms = el_test_median (durable);
   g_print ("durable SBAR save: median %.3f ms over %u (bare SQLite synchronous=FULL commit: median %.3f ms); "
            "ratio %.2fx, goal <= 2x: %s\n",
            save_ms, saves, bare_ms, save_ms / bare_ms, save_ms <= 2 * bare_ms ? "MET" : "NOT MET");
@@ -249,7 +216,7 @@ main (int argc, char **argv)
 
       t0 = g_get_monotonic_time ();
       el_store_census_async (store, UNIT, NULL, got_result_cb, &r);
-      wait_for (&r);
+      el_test_wait_for (&r);
       list = el_store_census_finish (store, r, &error);
       ms = (g_get_monotonic_time () - t0) / 1000.0;
       g_object_unref (r);
@@ -257,7 +224,7 @@ main (int argc, char **argv)
       rows = list->len;
       g_array_append_val (census, ms);
     }
-  census_ms = median (census);
+  census_ms = el_test_median (census);
   g_print (
       "census of a unit with %u cached handoffs (%u patients, each with its latest handoff): median %.3f ms "
       "over %u, goal <= 2 ms: %s\n",

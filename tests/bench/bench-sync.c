@@ -18,6 +18,7 @@
 #include "el-api-client.h"
 #include "el-store.h"
 #include "el-sync.h"
+#include "el-test-util.h"
 
 #define PASSWORD "handoff-demo-bench"
 #define EMAIL    "charge.nurse@demo.eclipselink.ai"
@@ -31,64 +32,12 @@ got_result_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   *(GAsyncResult **) user_data = g_object_ref (result);
 }
 
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
 #define RUN(async, ...)                           \
   ({                                              \
     g_clear_object (&r);                          \
     async (__VA_ARGS__, NULL, got_result_cb, &r); \
-    wait_for (&r);                                \
+    el_test_wait_for (&r);                        \
   })
-
-static int
-cmp_double (gconstpointer a, gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
-static double
-median (GArray *values)
-{
-  g_array_sort (values, cmp_double);
-  return g_array_index (values, double, values->len / 2);
-}
-
-static guint
-env_uint (const char *name, guint fallback)
-{
-  const char *v = g_getenv (name);
-  guint64 out = 0;
-
-  if (v != NULL && g_ascii_string_to_unsigned (v, 10, 1, G_MAXUINT, &out, NULL))
-    return (guint) out;
-  return fallback;
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
 
 /* Runs `eclipselink-server ARGS` with @env; returns its exit status. */
 static int
@@ -198,9 +147,9 @@ fetch_only (ElApiClient *client, guint *n_pages)
 int
 main (int argc, char *argv[])
 {
-  guint patients = env_uint ("EL_BENCH_PATIENTS", 30);
-  guint days = env_uint ("EL_BENCH_DAYS", 50);
-  guint rounds = env_uint ("EL_BENCH_ROUNDS", 7);
+  guint patients = el_test_env_uint ("EL_BENCH_PATIENTS", 30);
+  guint days = el_test_env_uint ("EL_BENCH_DAYS", 50);
+  guint rounds = el_test_env_uint ("EL_BENCH_ROUNDS", 7);
   g_autofree char *dir = g_dir_make_tmp ("el-bench-sync-XXXXXX", NULL);
   g_autofree char *db_url = g_strdup_printf ("sqlite://%s/server.db", dir);
   g_autofree char *storage = g_build_filename (dir, "storage", NULL);
@@ -340,8 +289,8 @@ main (int argc, char *argv[])
       empty_ms = timed_cycle (sync, &stats);
       g_array_append_val (empties, empty_ms);
     }
-  delta_ms = median (deltas);
-  empty_ms = median (empties);
+  delta_ms = el_test_median (deltas);
+  empty_ms = el_test_median (empties);
   g_print ("delta sync: 10 new SBAR versions (%u items applied in the last round), median of %u: %.1f ms "
            "(baseline: a cycle with nothing new: %.1f ms) goal <= 50 ms: %s\n",
            delta_stats.applied, rounds, delta_ms, empty_ms, delta_ms <= 50.0 ? "MET" : "NOT MET");
@@ -354,6 +303,6 @@ main (int argc, char *argv[])
   }
   g_subprocess_send_signal (server, SIGTERM);
   g_subprocess_wait (server, NULL, NULL);
-  remove_tree (dir);
+  el_test_remove_tree (dir);
   return 0;
 }
