@@ -354,7 +354,8 @@ test_http (void)
     duplicate = post (server, "slow-key", "{\"delay_ms\":1500}");
     g_thread_join (thread);
     g_assert_cmpuint (duplicate->status, ==, 409);
-    g_assert_cmpstr (el_test_response_get_string (duplicate, "code"), ==, "conflict");
+    g_assert_cmpstr (el_test_response_get_string (duplicate, "code"), ==, "idempotency_in_progress");
+    g_assert_cmpstr (el_test_response_get_header (duplicate, "Retry-After"), ==, "5");
     g_assert_cmpuint (call.reply->status, ==, 201);
     g_assert_cmpstr (call.reply->text, ==, "{\"effects\":4}");
     later = post (server, "slow-key", "{\"delay_ms\":1500}");

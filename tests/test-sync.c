@@ -1239,6 +1239,63 @@ test_recording (void)
                                 &error);
   g_assert_no_error (error);
 
+  /* an earlier attempt of this very upload still streaming (another connection that sent the
+   * head and part of the body, then stalled): the server holds the op's Idempotency-Key and
+   * answers 409 idempotency_in_progress — a reason to retry later, never one to give up */
+  {
+    g_autoptr (ElTestApi) api = el_test_api_new (server);
+    const ElTestLogin *who = el_test_api_login (api, CHARGE_EMAIL, PASSWORD);
+    g_autoptr (GSocketClient) socket_client = g_socket_client_new ();
+    g_autoptr (GSocketConnection) stalled = NULL;
+    g_autoptr (GPtrArray) ops = NULL;
+    g_autofree char *digest = NULL;
+    g_autofree char *head = NULL;
+    guint8 sum[32];
+    gsize sum_len = sizeof sum;
+    GChecksum *checksum = g_checksum_new (G_CHECKSUM_SHA256);
+    ElStoreOp *held;
+
+    g_checksum_update (checksum, wav->data, wav->len);
+    g_checksum_get_digest (checksum, sum, &sum_len);
+    g_checksum_free (checksum);
+    digest = g_base64_encode (sum, sum_len);
+    head = g_strdup_printf ("POST /api/v1/handoffs/%s/recordings?recording_id=%s HTTP/1.1\r\nHost: x\r\n"
+                            "Authorization: Bearer %s\r\nContent-Type: audio/wav\r\n"
+                            "Content-Length: %u\r\nIdempotency-Key: %s\r\n"
+                            "Content-Digest: sha-256=:%s:\r\n\r\n",
+                            handoff_id, recording_id, who->token, wav->len, op, digest);
+    stalled = g_socket_client_connect_to_host (socket_client, "127.0.0.1",
+                                               (guint16) el_test_server_get_port (server), NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (stalled)), head,
+                                              strlen (head), NULL, NULL, &error));
+    g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (stalled)),
+                                              wav->data, 1024, NULL, NULL, &error));
+    g_assert_no_error (error);
+    el_test_sleep_main (300); /* the server has claimed the key */
+
+    el_api_client_set_max_attempts (s->client, 1);
+    g_assert_true (sync_run (s, EL_SYNC_RUN_NONE, &stats, &error) || error != NULL);
+    g_clear_error (&error);
+    g_assert_cmpint (el_sync_get_needs_attention_count (s->sync), ==, 0);
+    g_assert_cmpint (el_sync_get_pending_count (s->sync), ==, 1);
+    ops = el_store_list_ops_finish (s->store, RUN (el_store_list_ops_async, s->store, EL_STORE_OP_FILTER_ALL),
+                                    &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (ops->len, ==, 1);
+    held = g_ptr_array_index (ops, 0);
+    g_assert_cmpint (held->state, ==, EL_STORE_OP_PENDING);
+    g_assert_cmpint (held->attempts, ==, 1);
+    g_assert_nonnull (strstr (held->last_error, "idempotency_in_progress"));
+    /* not before the server's Retry-After (5 s) */
+    g_assert_cmpint (held->next_attempt_at, >=, g_get_real_time () + 3 * G_USEC_PER_SEC);
+    /* the stalled attempt goes away: the server drops its claim, and the op is due after its
+     * Retry-After */
+    g_io_stream_close (G_IO_STREAM (stalled), NULL, NULL);
+    while (g_get_real_time () < held->next_attempt_at + 100 * 1000)
+      el_test_sleep_main (100);
+  }
+
   /* every attempt of the first cycle is cut once the server has answered a few bytes */
   el_api_client_set_max_attempts (s->client, 1);
   el_test_proxy_set_mode (proxy, EL_TEST_PROXY_CUT, 1);

@@ -41,7 +41,8 @@ const ERROR_CODES = [
   'invalid_request', 'validation_failed', 'unauthorized', 'invalid_credentials', 'token_expired',
   'forbidden', 'not_found', 'conflict', 'version_conflict', 'precondition_failed',
   'precondition_required', 'locked', 'payload_too_large', 'unsupported_media_type', 'rate_limited',
-  'idempotency_key_reused', 'invalid_transition', 'internal_error', 'service_unavailable',
+  'idempotency_key_reused', 'idempotency_in_progress', 'invalid_transition', 'internal_error',
+  'service_unavailable',
 ];
 const ENUMS = {
   ErrorCode: ERROR_CODES,

@@ -869,6 +869,10 @@ classify (const ElStoreOp *op, const GError *error, ElApiProblem *problem)
       case EL_API_ERROR_TOKEN_EXPIRED:
         return OUTCOME_SESSION;
       case EL_API_ERROR_CONFLICT:
+        /* the same op's earlier attempt still holds its Idempotency-Key (an upload cut mid-body
+         * keeps it until the server's lease ends): transient, try again after Retry-After */
+        if (problem != NULL && g_strcmp0 (el_api_problem_get_code (problem), "idempotency_in_progress") == 0)
+          return OUTCOME_RETRY_BLOCK;
         if (g_strcmp0 (op->kind, EL_STORE_OP_SBAR_CREATE) == 0 && problem != NULL &&
             g_strcmp0 (el_api_problem_get_code (problem), "version_conflict") == 0 &&
             el_api_problem_get_json (problem) != NULL &&

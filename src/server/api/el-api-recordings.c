@@ -20,6 +20,7 @@
 #include "el-audio-store.h"
 #include "el-idempotency.h"
 #include "el-jobs.h"
+#include "el-log.h"
 #include "el-model-types.h"
 #include "el-repo.h"
 
@@ -36,6 +37,8 @@ typedef struct
   char *recording_id;
   char *handoff_id;
   char *content_type;
+  char *scope; /* of the claimed Idempotency-Key, to drop the claim if the client goes away */
+  char *key;
   gboolean claimed;
   gboolean done;
 } Upload;
@@ -51,7 +54,17 @@ static void
 upload_free (Upload *upload)
 {
   /* Freeing an unfinished writer removes its temporary file. A claim left in_progress by a client
-   * that went away mid-body expires after EL_IDEMPOTENCY_LEASE_SECONDS. */
+   * that went away mid-body is dropped, so its retry runs at once instead of waiting for
+   * EL_IDEMPOTENCY_LEASE_SECONDS (only an in_progress claim is dropped, never a stored answer). */
+  if (upload->claimed && !upload->done && upload->key != NULL)
+    {
+      g_autoptr (GError) error = NULL;
+
+      if (!el_idempotency_release (upload->ctx->db, upload->scope, upload->key, &error))
+        el_log_message (EL_LOG_ERROR, "idempotency_release", error->message);
+    }
+  g_free (upload->scope);
+  g_free (upload->key);
   g_clear_pointer (&upload->writer, el_audio_writer_free);
   g_free (upload->recording_id);
   g_free (upload->handoff_id);
@@ -173,6 +186,11 @@ upload_begin (ElHttpRequest *req, gpointer user_data)
 
   if (!el_api_idempotency_begin (ctx, req, TRUE, &upload->claimed))
     return;
+  if (upload->claimed)
+    {
+      upload->scope = el_idempotency_request_scope (req);
+      upload->key = g_strdup (el_http_request_get_header (req, "Idempotency-Key"));
+    }
   upload->writer = el_audio_store_begin (self->store, upload->recording_id, upload->content_type, digest,
                                          EL_AUDIO_MAX_BYTES, EL_AUDIO_MAX_DURATION_MS, &error);
   if (upload->writer == NULL)

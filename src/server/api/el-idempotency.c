@@ -286,6 +286,21 @@ el_idempotency_release (ElDb *db, const char *scope, const char *key, GError **e
  * Middleware
  */
 
+static char *request_scope (ElHttpRequest *request);
+
+/**
+ * el_idempotency_request_scope:
+ * @request: a request
+ *
+ * Returns: (transfer full): the scope its Idempotency-Key is kept under (for
+ *   el_idempotency_release() after the request itself is gone)
+ */
+char *
+el_idempotency_request_scope (ElHttpRequest *request)
+{
+  return request_scope (request);
+}
+
 static char *
 request_scope (ElHttpRequest *request)
 {
@@ -450,7 +465,9 @@ el_idempotency_begin (ElServerContext *ctx, ElHttpRequest *request, gboolean *re
         return FALSE;
       case EL_IDEMPOTENCY_IN_PROGRESS:
       default:
-        el_http_request_respond_problem (request, EL_HTTP_PROBLEM_CONFLICT,
+        /* transient: the first request finishes, or its claim expires after the lease */
+        el_http_request_set_header (request, "Retry-After", G_STRINGIFY (EL_IDEMPOTENCY_RETRY_AFTER_SECONDS));
+        el_http_request_respond_problem (request, EL_HTTP_PROBLEM_IDEMPOTENCY_IN_PROGRESS,
                                          "a request with this Idempotency-Key is still running");
         return FALSE;
     }

@@ -11,7 +11,8 @@ G_BEGIN_DECLS
  * Idempotency-Key for POST and PATCH (table idempotency_keys; the contract's IdempotencyKey
  * parameter): a retry with the same key and the same request gets the first response again and
  * changes nothing; the same key with another request is 422 `idempotency_key_reused`; a retry
- * while the first is still running is 409 `conflict`.
+ * while the first is still running is 409 `idempotency_in_progress` with `Retry-After` (a
+ * transient answer: the client retries later with the same key).
  *
  * In a handler:
  *
@@ -42,10 +43,11 @@ G_BEGIN_DECLS
  * Content-Type, ETag and Location.
  */
 
-#define EL_IDEMPOTENCY_KEY_MAX_LEN     255
-#define EL_IDEMPOTENCY_HASH_LEN        32
-#define EL_IDEMPOTENCY_LEASE_SECONDS   60
-#define EL_IDEMPOTENCY_REPLAYED_HEADER "Idempotent-Replayed"
+#define EL_IDEMPOTENCY_KEY_MAX_LEN         255
+#define EL_IDEMPOTENCY_HASH_LEN            32
+#define EL_IDEMPOTENCY_LEASE_SECONDS       60
+#define EL_IDEMPOTENCY_RETRY_AFTER_SECONDS 5 /* Retry-After of a 409 idempotency_in_progress */
+#define EL_IDEMPOTENCY_REPLAYED_HEADER     "Idempotent-Replayed"
 
 typedef enum
 {
@@ -102,6 +104,7 @@ gboolean el_idempotency_finish (ElServerContext *ctx,
                                 GBytes *body,
                                 GError **error);
 void el_idempotency_abort (ElServerContext *ctx, ElHttpRequest *request);
+char *el_idempotency_request_scope (ElHttpRequest *request);
 
 /* POST /api/_test/idempotent, with EL_TEST_ROUTES=1 in -Dtest_routes=true builds (tests). */
 void el_idempotency_add_test_route (ElServerContext *ctx);

@@ -29,6 +29,7 @@ static const ProblemInfo problems[EL_HTTP_PROBLEM_N_CODES] = {
   [EL_HTTP_PROBLEM_UNSUPPORTED_MEDIA_TYPE] = { "unsupported_media_type", 415, "Unsupported media type" },
   [EL_HTTP_PROBLEM_RATE_LIMITED] = { "rate_limited", 429, "Too many requests" },
   [EL_HTTP_PROBLEM_IDEMPOTENCY_KEY_REUSED] = { "idempotency_key_reused", 422, "Idempotency key reused" },
+  [EL_HTTP_PROBLEM_IDEMPOTENCY_IN_PROGRESS] = { "idempotency_in_progress", 409, "Request still in progress" },
   [EL_HTTP_PROBLEM_INVALID_TRANSITION] = { "invalid_transition", 409, "Invalid status transition" },
   [EL_HTTP_PROBLEM_INTERNAL_ERROR] = { "internal_error", 500, "Internal server error" },
   [EL_HTTP_PROBLEM_SERVICE_UNAVAILABLE] = { "service_unavailable", 503, "Service unavailable" },
