@@ -323,6 +323,20 @@ el_test_server_get_pid (ElTestServer *self)
   return g_subprocess_get_identifier (self->proc);
 }
 
+/* For crash tests on a server started with EL_FAULT set: TRUE when its build has the fault hook
+ * (it logged `fault_injection`); otherwise the test fails — never skips: a build that cannot prove
+ * the crash-after-commit guarantee must not pass (configure with -Dfault_injection=true). */
+gboolean
+el_test_server_require_fault_hook (ElTestServer *self)
+{
+  g_autofree char *log = el_test_server_get_stderr (self);
+
+  if (strstr (log, "\"event\":\"fault_injection\"") != NULL)
+    return TRUE;
+  g_test_fail_printf ("this build has no fault hook: configure with -Dfault_injection=true");
+  return FALSE;
+}
+
 /* How many file descriptors the running server holds open (from /proc/PID/fd). */
 guint
 el_test_server_count_fds (ElTestServer *self)

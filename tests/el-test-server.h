@@ -42,6 +42,7 @@ char *el_test_server_url (ElTestServer *self, const char *path);
 guint el_test_server_get_port (ElTestServer *self);
 const char *el_test_server_get_pid (ElTestServer *self);
 guint el_test_server_count_fds (ElTestServer *self);
+gboolean el_test_server_require_fault_hook (ElTestServer *self);
 const char *el_test_server_get_dir (ElTestServer *self);
 const char *el_test_server_get_database_path (ElTestServer *self);
 const char *el_test_server_get_storage_dir (ElTestServer *self);

@@ -849,7 +849,6 @@ test_server_killed (void)
   g_autoptr (Side) fresh = NULL;
   g_autoptr (GAsyncResult) r = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *log = NULL;
   char *handoffs[3] = { NULL };
   int bases[3] = { 0 };
   ElSyncStats stats = { 0 };
@@ -857,12 +856,8 @@ test_server_killed (void)
   guint port;
 
   el_test_server_start (first);
-  log = el_test_server_get_stderr (first);
-  if (strstr (log, "\"event\":\"fault_injection\"") == NULL)
-    {
-      g_test_skip ("this build has no fault hook: configure with -Dfault_injection=true");
-      return;
-    }
+  if (!el_test_server_require_fault_hook (first))
+    return;
   port = el_test_server_get_port (first);
   s = side_new (el_test_server_get_url (first));
   sync_ok (s, NULL);
