@@ -68,6 +68,11 @@ el_test_server_new (void)
   g_autoptr (GError) error = NULL;
   g_autofree char *database_url = NULL;
   static const char *const cleared[] = { "PORT",
+                                         "SBAR_EXTRACTOR",
+                                         "AZURE_OPENAI_ENDPOINT",
+                                         "AZURE_OPENAI_API_KEY",
+                                         "OPENAI_BASE_URL",
+                                         "OPENAI_API_KEY",
                                          "CORS_ORIGIN",
                                          "RATE_LIMIT_ENABLED",
                                          "RATE_LIMIT_MAX_REQUESTS",
@@ -98,6 +103,9 @@ el_test_server_new (void)
   self->env = g_environ_setenv (self->env, "JWT_SECRET", EL_TEST_JWT_SECRET, TRUE);
   self->env = g_environ_setenv (self->env, "ENCRYPTION_KEY", EL_TEST_ENCRYPTION_KEY, TRUE);
   self->env = g_environ_setenv (self->env, "LOG_LEVEL", "info", TRUE);
+  /* Speech jobs off unless a test asks for them (el_test_server_setenv (s, "SPEECH_ENGINE", ...)):
+   * an upload then stays queued, which the API tests rely on. */
+  self->env = g_environ_setenv (self->env, "SPEECH_ENGINE", "none", TRUE);
   return self;
 }
 

@@ -62,13 +62,14 @@ test_metrics (void)
   g_assert_nonnull (strstr (before, "# TYPE el_sbar_versions_created_total counter\n"));
   g_assert_nonnull (strstr (before, "# TYPE el_sbar_completeness_score histogram\n"));
   g_assert_nonnull (strstr (before, "# TYPE el_transcription_duration_seconds histogram\n"));
-  g_assert_nonnull (strstr (before, "# TYPE el_extraction_duration_seconds histogram\n"));
+  g_assert_nonnull (strstr (before, "# TYPE el_sbar_generation_duration_seconds histogram\n"));
   g_assert_nonnull (strstr (before, "# HELP el_transcription_duration_seconds "));
-  g_assert_nonnull (strstr (before, "until the speech engine ships"));
+  g_assert_nonnull (strstr (before, "# TYPE el_sbar_quality_score histogram\n"));
+  g_assert_nonnull (strstr (before, "# TYPE el_speech_jobs_total counter\n"));
   g_assert_null (strstr (before, "el_handoffs_created_total{"));
   assert_has_line (before, "el_sbar_completeness_score_count 0");
   assert_has_line (before, "el_transcription_duration_seconds_count 0");
-  assert_has_line (before, "el_extraction_duration_seconds_count 0");
+  assert_has_line (before, "el_sbar_generation_duration_seconds_count 0");
 
   nurse = el_test_api_login (api, EL_TEST_DEMO_NURSE_A, PASSWORD);
   g_assert_nonnull (nurse->unit_id);
@@ -105,7 +106,7 @@ test_metrics (void)
   assert_has_line (after, "el_sbar_completeness_score_bucket{le=\"+Inf\"} 1");
   g_assert_nonnull (strstr (after, "el_sbar_completeness_score_bucket{le=\"90\"}"));
   assert_has_line (after, "el_transcription_duration_seconds_count 0");
-  assert_has_line (after, "el_extraction_duration_seconds_count 0");
+  assert_has_line (after, "el_sbar_generation_duration_seconds_count 0");
   g_assert_cmpint (el_test_server_stop (server), ==, 0);
 }
 

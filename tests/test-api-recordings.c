@@ -156,7 +156,7 @@ test_upload (void)
     g_autoptr (ElTestResponse) resp =
         el_test_api_call (demo->api, "GET", location, demo->nurse_a, NULL, EL_TEST_END);
     g_assert_cmpuint (resp->status, ==, 200);
-    /* no speech engine yet: it stays queued */
+    /* the test server runs with SPEECH_ENGINE=none: it stays queued (test-api-speech runs the jobs) */
     g_assert_cmpstr (el_test_response_get_string (resp, "status"), ==, "queued");
   }
   {

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "el-cli.h"
+#include "el-cli-speech.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -1500,6 +1501,12 @@ static const ElCliCommand commands[] = {
     cmd_conflicts },
   { "export", "HANDOFF [--format json|text]", "a handoff's report with its patient", export_options, 1, 1,
     cmd_export },
+  { "transcribe", "FILE.wav|FILE.ogg",
+    "offline speech recognition: the text, each word's time and the real-time factor (no account)",
+    no_options, 1, 1, el_cli_cmd_transcribe },
+  { "extract", "TRANSCRIPT.txt",
+    "an SBAR draft from a transcript: sections, fields with their spans, flags, completeness (no account)",
+    no_options, 1, 1, el_cli_cmd_extract },
   { "smoke", "URL", "post-deployment check: health, a refused bad login, /api/docs (no account)", no_options,
     1, 1, cmd_smoke },
 };

@@ -4,6 +4,7 @@
 #include "el-context.h"
 
 #include "el-api-secrets-token-store.h"
+#include "el-sealed-audio.h"
 #include "el-vault.h"
 
 #include <string.h>
@@ -21,6 +22,9 @@ struct _ElContext
   ElApiClient *client;
   ElStore *store;
   ElSync *sync;
+  ElVault *audio_vault; /* after open: el_vault_new_derived (data key, "audio") */
+  char *recordings_dir; /* after open: <cache file>.recordings */
+  ElDrafter *drafter;   /* nullable: on-device drafts */
 };
 
 enum
@@ -61,6 +65,8 @@ el_context_dispose (GObject *object)
     el_sync_stop (self->sync);
   g_clear_object (&self->sync);
   g_clear_object (&self->store);
+  g_clear_object (&self->audio_vault);
+  g_clear_object (&self->drafter);
   g_clear_object (&self->client);
   g_clear_object (&self->token_store);
   g_clear_object (&self->secrets);
@@ -74,6 +80,7 @@ el_context_finalize (GObject *object)
 
   g_free (self->server_url);
   g_free (self->data_dir);
+  g_free (self->recordings_dir);
   g_free (self->account);
   G_OBJECT_CLASS (el_context_parent_class)->finalize (object);
 }
@@ -275,9 +282,15 @@ el_context_canonical_account (const char *email)
 
 /* The open account's services: store, sync and account set together (one notify each). */
 static void
-install (ElContext *self, const char *account, ElStore *store)
+install (ElContext *self, const char *account, ElStore *store, ElVault *data_vault, const char *store_path)
 {
   g_autoptr (ElSync) sync = el_sync_new (store, self->client);
+
+  g_clear_object (&self->audio_vault);
+  self->audio_vault = el_vault_new_derived (data_vault, "audio");
+  g_free (self->recordings_dir);
+  self->recordings_dir = g_strconcat (store_path, ".recordings", NULL);
+  el_sync_set_audio_vault (sync, self->audio_vault);
 
   if (self->sync != NULL)
     el_sync_stop (self->sync);
@@ -299,6 +312,8 @@ uninstall (ElContext *self)
     el_sync_stop (self->sync);
   g_clear_object (&self->sync);
   g_clear_object (&self->store);
+  g_clear_object (&self->audio_vault);
+  g_clear_pointer (&self->recordings_dir, g_free);
   g_clear_pointer (&self->account, g_free);
   if (had)
     {
@@ -357,7 +372,7 @@ store_recovered_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  install (self, data->account, store);
+  install (self, data->account, store, data->vault, data->path);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -383,7 +398,7 @@ store_opened_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  install (self, data->account, store);
+  install (self, data->account, store, data->vault, data->path);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -919,5 +934,190 @@ gboolean
 el_context_close_finish (ElContext *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Recordings
+ */
+
+ElVault *
+el_context_get_audio_vault (ElContext *self)
+{
+  g_return_val_if_fail (EL_IS_CONTEXT (self), NULL);
+  return self->audio_vault;
+}
+
+const char *
+el_context_get_recordings_dir (ElContext *self)
+{
+  g_return_val_if_fail (EL_IS_CONTEXT (self), NULL);
+  return self->recordings_dir;
+}
+
+void
+el_context_set_drafter (ElContext *self, ElDrafter *drafter)
+{
+  g_return_if_fail (EL_IS_CONTEXT (self));
+  g_return_if_fail (drafter == NULL || EL_IS_DRAFTER (drafter));
+  g_set_object (&self->drafter, drafter);
+}
+
+ElDrafter *
+el_context_get_drafter (ElContext *self)
+{
+  g_return_val_if_fail (EL_IS_CONTEXT (self), NULL);
+  return self->drafter;
+}
+
+typedef struct
+{
+  char *handoff_id;
+  char *recording_id;
+  char *path;
+  int base_version;
+  char *author_id;
+  char *author_name;
+  ElExtraction *draft;
+  GError *draft_error;
+} SubmitData;
+
+static void
+submit_data_free (SubmitData *data)
+{
+  g_free (data->handoff_id);
+  g_free (data->recording_id);
+  g_free (data->path);
+  g_free (data->author_id);
+  g_free (data->author_name);
+  g_clear_pointer (&data->draft, el_extraction_unref);
+  g_clear_error (&data->draft_error);
+  g_free (data);
+}
+
+static void
+submit_enqueued_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
+  g_autofree char *op_id = el_store_enqueue_finish (EL_STORE (source), result, &error);
+
+  if (op_id == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* The upload goes into the outbox after the on-device version, so the server receives version 1
+ * before the audio and keeps it (it adds an "ai" version only to a handoff without versions). */
+static void
+submit_enqueue_upload (GTask *task)
+{
+  ElContext *self = g_task_get_source_object (task);
+  SubmitData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr (GBytes) payload =
+      el_sync_recording_payload_new (data->recording_id, "audio/ogg", data->path, &error);
+
+  if (payload == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  el_store_enqueue_async (self->store, EL_STORE_OP_RECORDING_UPLOAD, "handoff", data->handoff_id, payload, -1,
+                          NULL, g_task_get_cancellable (task), submit_enqueued_cb, task);
+}
+
+static void
+submit_drafted_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  SubmitData *data = g_task_get_task_data (task);
+  /* the op id of the version is not needed: the store's outbox has it */
+  g_free (el_drafter_draft_handoff_finish (EL_DRAFTER (source), result, &data->draft, &data->draft_error));
+  submit_enqueue_upload (task);
+}
+
+static void
+submit_opened_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask *task = user_data;
+  ElContext *self = g_task_get_source_object (task);
+  SubmitData *data = g_task_get_task_data (task);
+  g_autoptr (ElSealedAudio) audio = el_sealed_audio_open_finish (result, &data->draft_error);
+
+  if (audio == NULL || self->store == NULL)
+    {
+      submit_enqueue_upload (task);
+      return;
+    }
+  el_drafter_draft_handoff_async (self->drafter, self->store, audio, data->handoff_id, data->base_version,
+                                  data->author_id, data->author_name, g_task_get_cancellable (task),
+                                  submit_drafted_cb, task);
+}
+
+void
+el_context_submit_recording_async (ElContext *self,
+                                   const char *handoff_id,
+                                   const char *recording_id,
+                                   const char *path,
+                                   ElTranscriptionMode mode,
+                                   int base_version,
+                                   const char *author_id,
+                                   const char *author_name,
+                                   GCancellable *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer user_data)
+{
+  GTask *task;
+  SubmitData *data;
+  gboolean on_device;
+
+  g_return_if_fail (EL_IS_CONTEXT (self));
+  g_return_if_fail (handoff_id != NULL && recording_id != NULL && path != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, el_context_submit_recording_async);
+  if (self->store == NULL || self->audio_vault == NULL)
+    {
+      g_task_return_new_error (task, EL_CONTEXT_ERROR, EL_CONTEXT_ERROR_NOT_OPEN, "no account is open");
+      g_object_unref (task);
+      return;
+    }
+  data = g_new0 (SubmitData, 1);
+  data->handoff_id = g_strdup (handoff_id);
+  data->recording_id = g_strdup (recording_id);
+  data->path = g_strdup (path);
+  data->base_version = MAX (base_version, 0);
+  data->author_id = g_strdup (author_id);
+  data->author_name = g_strdup (author_name);
+  g_task_set_task_data (task, data, (GDestroyNotify) submit_data_free);
+
+  on_device = self->drafter != NULL &&
+              (mode == EL_TRANSCRIPTION_MODE_ON_DEVICE ||
+               (mode == EL_TRANSCRIPTION_MODE_AUTO && !el_api_client_get_online (self->client)));
+  if (!on_device)
+    {
+      submit_enqueue_upload (task);
+      return;
+    }
+  el_sealed_audio_open_async (self->audio_vault, path, recording_id, cancellable, submit_opened_cb, task);
+}
+
+gboolean
+el_context_submit_recording_finish (
+    ElContext *self, GAsyncResult *result, ElExtraction **draft, GError **draft_error, GError **error)
+{
+  SubmitData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == el_context_submit_recording_async, FALSE);
+
+  data = g_task_get_task_data (G_TASK (result));
+  if (draft != NULL)
+    *draft = data != NULL && data->draft != NULL ? el_extraction_ref (data->draft) : NULL;
+  if (draft_error != NULL)
+    *draft_error = data != NULL && data->draft_error != NULL ? g_error_copy (data->draft_error) : NULL;
   return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "el-api-client.h"
+#include "el-drafter.h"
 #include "el-secrets.h"
 #include "el-store.h"
 #include "el-sync.h"
@@ -168,5 +169,38 @@ void el_context_close_async (ElContext *self,
                              GAsyncReadyCallback callback,
                              gpointer user_data);
 gboolean el_context_close_finish (ElContext *self, GAsyncResult *result, GError **error);
+
+/* ---- Recordings (after sign-in or open) ----
+ * Sealed recordings of the open account live in el_context_get_recordings_dir() (ElRecorder's
+ * directory), sealed with el_context_get_audio_vault(). el_context_submit_recording_async() hands a
+ * stopped recording over: with an ElDrafter set and @mode ON_DEVICE (or AUTO while the API client
+ * is offline) the draft is made on this PC first and saved as a local version with source
+ * "on-device" (the outbox's sbar.create); then, always, a `recording.upload` op is queued so the
+ * audio reaches the server when it can. A failed on-device draft does not fail the call: the upload
+ * is queued and the drafting error is returned in @draft_error. */
+typedef enum
+{
+  EL_TRANSCRIPTION_MODE_AUTO,      /* the server; on this PC while the server cannot be reached */
+  EL_TRANSCRIPTION_MODE_SERVER,    /* always the server (the draft waits for the connection) */
+  EL_TRANSCRIPTION_MODE_ON_DEVICE, /* always on this PC; the audio is still uploaded */
+} ElTranscriptionMode;
+
+ElVault *el_context_get_audio_vault (ElContext *self);       /* (nullable) */
+const char *el_context_get_recordings_dir (ElContext *self); /* (nullable) */
+void el_context_set_drafter (ElContext *self, ElDrafter *drafter);
+ElDrafter *el_context_get_drafter (ElContext *self); /* (nullable) */
+void el_context_submit_recording_async (ElContext *self,
+                                        const char *handoff_id,
+                                        const char *recording_id,
+                                        const char *path,
+                                        ElTranscriptionMode mode,
+                                        int base_version,
+                                        const char *author_id,
+                                        const char *author_name,
+                                        GCancellable *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer user_data);
+gboolean el_context_submit_recording_finish (
+    ElContext *self, GAsyncResult *result, ElExtraction **draft, GError **draft_error, GError **error);
 
 G_END_DECLS

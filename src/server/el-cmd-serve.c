@@ -13,7 +13,10 @@
 #include "el-db.h"
 #include "el-http-server.h"
 #include "el-idempotency.h"
+#include "el-job-runner.h"
 #include "el-log.h"
+#include "el-speech-engines.h"
+#include "el-speech-jobs.h"
 #include "el-server-config.h"
 #include "el-vault.h"
 
@@ -254,6 +257,75 @@ listening_url (const char *host, guint port)
   return g_strdup_printf ("http://%s:%u/", text, port);
 }
 
+/* ------------------------------------------------------------------------------------------------
+ * Speech jobs: transcribe -> extract -> SBAR version "ai" (el-speech-jobs.h), on the job runner's
+ * worker thread. SPEECH_ENGINE=none leaves uploads queued (health: speech down).
+ */
+
+static ElHealthStatus
+check_speech_disabled (char **detail, gpointer unused)
+{
+  *detail = g_strdup ("disabled: SPEECH_ENGINE=none (uploads stay queued)");
+  return EL_HEALTH_DOWN;
+}
+
+static ElJobRunner *
+start_speech_jobs (ElServerConfig *config, ElHttpServer *server, ElSpeechJobs **speech_out, int *status)
+{
+  g_autoptr (ElTranscriber) transcriber = NULL;
+  g_autoptr (ElSbarExtractor) extractor = NULL;
+  g_autoptr (ElVault) vault = NULL;
+  g_autoptr (ElAudioStore) store = NULL;
+  g_autoptr (ElJobRunner) runner = NULL;
+  g_autoptr (GError) error = NULL;
+  ElHealth *health = el_http_server_get_health (server);
+
+  *status = EL_EXIT_OK;
+  if (!el_speech_engines_new_transcriber (&transcriber, &error))
+    {
+      *status = el_command_fail (EL_EXIT_USAGE, "%s", error->message);
+      return NULL;
+    }
+  if (transcriber == NULL)
+    {
+      el_speech_jobs_add_metrics (el_http_server_get_metrics (server), NULL);
+      el_health_set_check (health, "speech", FALSE, check_speech_disabled, NULL, NULL);
+      return NULL;
+    }
+  extractor = el_speech_engines_new_extractor (&error);
+  if (extractor == NULL)
+    {
+      *status = el_command_fail (EL_EXIT_USAGE, "%s", error->message);
+      return NULL;
+    }
+  if (config->has_encryption_key)
+    {
+      vault = el_vault_new (config->encryption_key);
+      store = el_audio_store_new (config->storage_dir, vault, &error);
+      if (store == NULL)
+        {
+          el_log_message (EL_LOG_ERROR, "speech", "audio storage cannot be opened; speech jobs will retry");
+          g_clear_error (&error);
+        }
+    }
+  *speech_out = el_speech_jobs_new (store, transcriber, extractor, el_http_server_get_metrics (server));
+  el_health_set_check (health, "speech", FALSE, el_speech_jobs_check_health, el_speech_jobs_ref (*speech_out),
+                       (GDestroyNotify) el_speech_jobs_unref);
+  runner = el_job_runner_new (config->database_path, vault, &error);
+  if (runner == NULL)
+    {
+      *status = el_command_fail (EL_EXIT_FAILURE, "jobs: %s", error->message);
+      return NULL;
+    }
+  el_speech_jobs_register (*speech_out, runner);
+  if (!el_job_runner_start (runner, &error))
+    {
+      *status = el_command_fail (EL_EXIT_FAILURE, "jobs: %s", error->message);
+      return NULL;
+    }
+  return g_steal_pointer (&runner);
+}
+
 int
 el_cmd_serve (int argc, char **argv)
 {
@@ -279,6 +351,8 @@ el_cmd_serve (int argc, char **argv)
   g_autoptr (ElHttpServer) server = NULL;
   g_autoptr (ElServerContext) api = NULL;
   g_autoptr (GMainLoop) loop = NULL;
+  g_autoptr (ElJobRunner) runner = NULL;
+  g_autoptr (ElSpeechJobs) speech = NULL;
   g_autofree char *url = NULL;
   DatabaseCheck *database_check;
   Serve serve = { NULL, NULL, 0, FALSE };
@@ -349,19 +423,14 @@ el_cmd_serve (int argc, char **argv)
                        (GDestroyNotify) database_check_free);
   el_health_set_check (health, "storage", TRUE, el_health_check_writable_dir, g_strdup (config->storage_dir),
                        g_free);
-  el_health_set_check (health, "speech", FALSE, el_health_check_speech_not_installed, NULL, NULL);
-  /* registered now, observed once the speech engine ships (recorder-and-speech issue) */
-  el_metrics_add_histogram (el_http_server_get_metrics (server), "el_transcription_duration_seconds",
-                            "Time to transcribe a recording. Stays empty until the speech engine ships.",
-                            NULL, el_metrics_latency_buckets, EL_METRICS_N_LATENCY_BUCKETS);
-  el_metrics_add_histogram (
-      el_http_server_get_metrics (server), "el_extraction_duration_seconds",
-      "Time to extract SBAR from a transcript. Stays empty until the speech engine ships.", NULL,
-      el_metrics_latency_buckets, EL_METRICS_N_LATENCY_BUCKETS);
+  runner = start_speech_jobs (config, server, &speech, &status);
+  if (status != EL_EXIT_OK)
+    return status;
 
   el_http_server_add_system_routes (server);
   /* The API endpoints (/api/v1/...) are added here, with the database and the configuration. */
   api = el_server_context_new (config, db, server);
+  api->jobs = runner;
   el_api_auth_register (api);
   el_api_census_register (api);
   el_idempotency_add_test_route (api);
@@ -411,6 +480,9 @@ el_cmd_serve (int argc, char **argv)
   g_clear_handle_id (&serve.drain_timeout_id, g_source_remove);
   g_signal_handlers_disconnect_by_data (server, &serve);
   el_http_server_run_shutdown_hooks (server);
+  if (runner != NULL && !el_job_runner_stop (runner, EL_JOB_RUNNER_STOP_WAIT_MS))
+    el_log_message (EL_LOG_WARN, "jobs",
+                    "a speech job did not stop in time; it runs again at the next start");
   el_log_message (EL_LOG_INFO, "stopped", NULL);
   return EL_EXIT_OK;
 }

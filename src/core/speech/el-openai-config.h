@@ -34,20 +34,23 @@ typedef enum
 typedef struct
 {
   ElOpenAiFlavor flavor;
-  char *endpoint;              /* Azure endpoint or compatible base URL, no trailing slash */
-  char *api_key;               /* may be NULL for a compatible local server */
-  char *api_version;           /* Azure only */
-  char *transcription_model;   /* Azure: the Whisper deployment; compatible: the model */
-  char *chat_model;            /* Azure: the GPT-4 deployment; compatible: the model */
+  char *endpoint;            /* Azure endpoint or compatible base URL, no trailing slash */
+  char *api_key;             /* may be NULL for a compatible local server */
+  char *api_version;         /* Azure only */
+  char *transcription_model; /* Azure: the Whisper deployment; compatible: the model */
+  char *chat_model;          /* Azure: the GPT-4 deployment; compatible: the model */
   guint timeout_seconds;
 } ElOpenAiConfig;
 
 #define EL_TYPE_OPENAI_CONFIG (el_openai_config_get_type ())
 GType el_openai_config_get_type (void) G_GNUC_CONST;
 
+/* Azure: api_version "2024-06-01", no deployments (set them); compatible: "whisper-1" and
+ * "gpt-4o-mini". Both: timeout 60 s. Trailing slashes of @endpoint are dropped; "" key = no key. */
 ElOpenAiConfig *el_openai_config_new (ElOpenAiFlavor flavor, const char *endpoint, const char *api_key);
 /* NULL (and no error) when neither AZURE_OPENAI_ENDPOINT nor OPENAI_BASE_URL is set; NULL with
- * @error when the values are unusable (not http(s), an Azure endpoint without a key, ...). */
+ * @error when the values are unusable (not http(s), an Azure endpoint without a key, ...).
+ * The error is G_IO_ERROR_INVALID_ARGUMENT; its message names the variable, never its value. */
 ElOpenAiConfig *el_openai_config_new_from_environment (GError **error);
 ElOpenAiConfig *el_openai_config_copy (const ElOpenAiConfig *self);
 void el_openai_config_free (ElOpenAiConfig *self);

@@ -58,10 +58,7 @@ void el_transcriber_transcribe_async (ElTranscriber *self,
 ElTranscript *el_transcriber_transcribe_finish (ElTranscriber *self, GAsyncResult *result, GError **error);
 /* Blocking convenience for worker threads (the server's job runner, the CLI): runs the async call
  * on a private main context. Never call it on the GTK main thread. */
-ElTranscript *el_transcriber_transcribe_sync (ElTranscriber *self,
-                                             GBytes *audio,
-                                             const char *content_type,
-                                             GCancellable *cancellable,
-                                             GError **error);
+ElTranscript *el_transcriber_transcribe_sync (
+    ElTranscriber *self, GBytes *audio, const char *content_type, GCancellable *cancellable, GError **error);
 
 G_END_DECLS

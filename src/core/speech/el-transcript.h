@@ -25,10 +25,10 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  gint64 start;    /* first code point of the word in the text */
-  gint64 end;      /* one past its last code point */
-  gint64 start_ms; /* -1 when unknown */
-  gint64 end_ms;   /* -1 when unknown; >= start_ms otherwise */
+  gint64 start;      /* first code point of the word in the text */
+  gint64 end;        /* one past its last code point */
+  gint64 start_ms;   /* -1 when unknown */
+  gint64 end_ms;     /* -1 when unknown; >= start_ms otherwise */
   double confidence; /* 0..1 */
 } ElTranscriptWord;
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "el-recording.h"
+#include "el-sealed-audio.h"
 
 G_DEFINE_QUARK (el - sync - error - quark, el_sync_error)
 
@@ -52,6 +53,7 @@ struct _ElSync
   ElApiClient *client;
   GNetworkMonitor *monitor;
   GMainContext *context;
+  ElVault *audio_vault; /* opens sealed recordings (.elrec) for upload; NULL: none */
 
   guint interval;
   guint push_delay_ms;
@@ -1028,10 +1030,13 @@ recording_sent_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Cycle *c = user_data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (ElRecording) recording =
-      el_api_client_upload_recording_file_finish (EL_API_CLIENT (source), result, &error);
+  g_autoptr (ElRecording) recording = NULL;
   g_autoptr (JsonNode) node = NULL;
 
+  if (g_task_get_source_tag (G_TASK (result)) == el_api_client_upload_recording_async)
+    recording = el_api_client_upload_recording_finish (EL_API_CLIENT (source), result, &error);
+  else
+    recording = el_api_client_upload_recording_file_finish (EL_API_CLIENT (source), result, &error);
   if (recording == NULL)
     {
       op_errored (c, error);
@@ -1051,6 +1056,49 @@ op_unsendable (Cycle *c, const char *why)
   el_store_op_needs_attention_async (c->self->store, c->op->op_id, message, 0, NULL, needs_attention_cb, c);
 }
 
+/* A sealed recording streams to the server decrypted chunk by chunk: plaintext only in memory. */
+static GInputStream *
+open_sealed_stream (gpointer user_data, GCancellable *cancellable, GError **error)
+{
+  return el_sealed_audio_open_stream (EL_SEALED_AUDIO (user_data), error);
+}
+
+typedef struct
+{
+  Cycle *c;
+  char *recording_id;
+  char *content_type;
+} SealedUpload;
+
+static void
+sealed_opened_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  SealedUpload *up = user_data;
+  Cycle *c = up->c;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ElSealedAudio) audio = el_sealed_audio_open_finish (result, &error);
+
+  if (audio == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        op_errored (c, error);
+      else
+        op_unsendable (c, "the recording on this PC cannot be read (missing, damaged or another key)");
+    }
+  else
+    {
+      guint64 size = el_sealed_audio_get_size (audio);
+
+      el_api_client_upload_recording_async (c->self->client, c->op->resource_id, up->recording_id,
+                                            up->content_type, open_sealed_stream, g_object_ref (audio),
+                                            g_object_unref, (gint64) size, NULL, c->op->op_id, c->cancellable,
+                                            recording_sent_cb, c);
+    }
+  g_free (up->recording_id);
+  g_free (up->content_type);
+  g_free (up);
+}
+
 static void
 send_recording (Cycle *c, JsonObject *payload)
 {
@@ -1062,6 +1110,23 @@ send_recording (Cycle *c, JsonObject *payload)
   if (content_type == NULL || path == NULL || c->op->resource_id == NULL)
     {
       op_unsendable (c, "the payload lacks content_type or path");
+      return;
+    }
+  if (g_str_has_suffix (path, EL_SEALED_AUDIO_SUFFIX))
+    {
+      SealedUpload *up;
+
+      if (c->self->audio_vault == NULL || recording_id == NULL)
+        {
+          op_unsendable (c, "a sealed recording needs the account's audio key and the recording id");
+          return;
+        }
+      up = g_new0 (SealedUpload, 1);
+      up->c = c;
+      up->recording_id = g_strdup (recording_id);
+      up->content_type = g_strdup (content_type);
+      el_sealed_audio_open_async (c->self->audio_vault, path, recording_id, c->cancellable, sealed_opened_cb,
+                                  up);
       return;
     }
   file = g_file_new_for_path (path);
@@ -1547,6 +1612,14 @@ el_sync_get_interval (ElSync *self)
 }
 
 void
+el_sync_set_audio_vault (ElSync *self, ElVault *audio_vault)
+{
+  g_return_if_fail (EL_IS_SYNC (self));
+  g_return_if_fail (audio_vault == NULL || EL_IS_VAULT (audio_vault));
+  g_set_object (&self->audio_vault, audio_vault);
+}
+
+void
 el_sync_set_interval (ElSync *self, guint seconds)
 {
   g_return_if_fail (EL_IS_SYNC (self));
@@ -1605,6 +1678,7 @@ el_sync_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->client);
   g_clear_object (&self->monitor);
+  g_clear_object (&self->audio_vault);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->last_sync, g_date_time_unref);
   g_clear_pointer (&self->last_error, g_free);

@@ -5,6 +5,7 @@
 
 #include "el-api-client.h"
 #include "el-store.h"
+#include "el-vault.h"
 
 G_BEGIN_DECLS
 
@@ -228,6 +229,10 @@ GDateTime *el_sync_get_last_sync (ElSync *self);   /* (transfer none) (nullable)
 const char *el_sync_get_last_error (ElSync *self); /* (nullable) */
 guint el_sync_get_interval (ElSync *self);
 void el_sync_set_interval (ElSync *self, guint seconds);
+/* The account's audio vault (el_vault_new_derived (data key, "audio")): a `recording.upload` op
+ * whose payload path ends in ".elrec" is a sealed recording (el-sealed-audio.h), decrypted while it
+ * streams. Without it such an op needs attention. */
+void el_sync_set_audio_vault (ElSync *self, ElVault *audio_vault);
 void el_sync_set_retry_backoff (ElSync *self, guint base_ms, guint cap_ms);
 
 /*

@@ -7,7 +7,7 @@
  * as it arrives, SHA-256 checked against Content-Digest, size and duration limits: 413). Once the
  * body is complete, one transaction inserts the recording (queued, the handoff moves to
  * processing), its change-feed row and audit event, the transcription job and the idempotency
- * record. Until the speech steps exist the job stays queued, and so does the recording.
+ * record; the job runner's speech jobs (el-speech-jobs.h) take it from there.
  */
 #include "config.h"
 
@@ -270,6 +270,8 @@ upload_done (ElHttpRequest *req, gpointer user_data)
   location = g_strdup_printf ("/api/v1/recordings/%s", upload->recording_id);
   node = el_recording_to_json (recording);
   el_api_finish_json (ctx, req, upload->claimed, &txn, SOUP_STATUS_ACCEPTED, node, NULL, location);
+  if (ctx->jobs != NULL)
+    el_job_runner_wake (ctx->jobs); /* after the commit: the worker may claim the job at once */
 }
 
 static void

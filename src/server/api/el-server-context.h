@@ -4,6 +4,7 @@
 #include <glib.h>
 
 #include "el-db.h"
+#include "el-job-runner.h"
 #include "el-http-server.h"
 #include "el-server-config.h"
 #include "el-throttle.h"
@@ -20,7 +21,8 @@ G_BEGIN_DECLS
  * - server: the HTTP server (borrowed: the server holds the routes, which point back here);
  * - refresh_store: refresh-token families on @db (owned);
  * - login_guard: the login throttle (owned);
- * - metrics: the server's metrics (borrowed from @server).
+ * - metrics: the server's metrics (borrowed from @server);
+ * - jobs: the job runner (borrowed; %NULL when speech jobs are off), woken after an upload commits.
  *
  * Everything here is used from the main loop only (ElDb is one thread at a time). Free the context
  * after the server has stopped serving.
@@ -33,6 +35,7 @@ typedef struct
   ElRefreshStore *refresh_store;
   ElLoginGuard *login_guard;
   ElMetrics *metrics;
+  ElJobRunner *jobs;
 } ElServerContext;
 
 ElServerContext *el_server_context_new (ElServerConfig *config, ElDb *db, ElHttpServer *server);

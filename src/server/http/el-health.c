@@ -220,12 +220,3 @@ el_health_check_writable_dir (char **detail, gpointer dir_path)
   g_unlink (probe);
   return EL_HEALTH_OK;
 }
-
-/* Transcription and extraction arrive with the recorder-and-speech issue; until then uploads stay
- * `queued` and the probe says so. */
-ElHealthStatus
-el_health_check_speech_not_installed (char **detail, gpointer unused)
-{
-  *detail = g_strdup ("unavailable: speech engine not installed yet");
-  return EL_HEALTH_DOWN;
-}

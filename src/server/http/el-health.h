@@ -45,7 +45,6 @@ const char *el_health_status_to_string (ElHealthStatus status);
 
 /* Built-in checks. */
 ElHealthStatus el_health_check_writable_dir (char **detail, gpointer dir_path);
-ElHealthStatus el_health_check_speech_not_installed (char **detail, gpointer unused);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ElHealth, el_health_free)
 

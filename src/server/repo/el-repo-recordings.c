@@ -121,6 +121,42 @@ el_repo_recording_get (
 }
 
 /**
+ * el_repo_recording_get_created_by:
+ * @db: a connection
+ * @recording_id: the recording
+ * @error: EL_DB_ERROR, EL_REPO_ERROR (NOT_FOUND: no such recording, or it has no uploader)
+ *
+ * Returns: (transfer full) (nullable): the id of the user who uploaded the recording (the author of
+ *   the "ai" SBAR version made from it)
+ */
+char *
+el_repo_recording_get_created_by (ElDb *db, const char *recording_id, GError **error)
+{
+  g_autoptr (ElDbStmt) stmt = NULL;
+  const char *created_by;
+  int rc;
+
+  g_return_val_if_fail (recording_id != NULL, NULL);
+
+  stmt = el_db_prepare (db, "SELECT created_by FROM recordings WHERE id = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+  el_repo_bind_text (stmt, 1, recording_id);
+  rc = el_db_step (db, stmt, error);
+  if (rc == SQLITE_DONE)
+    el_repo_fail (error, EL_REPO_ERROR_NOT_FOUND, "no such recording");
+  if (rc != SQLITE_ROW)
+    return NULL;
+  created_by = el_repo_column_text (stmt, 0);
+  if (created_by == NULL)
+    {
+      el_repo_fail (error, EL_REPO_ERROR_NOT_FOUND, "the recording has no uploader");
+      return NULL;
+    }
+  return g_strdup (created_by);
+}
+
+/**
  * el_repo_recordings_list:
  * @db: a connection
  * @handoff_id: the handoff

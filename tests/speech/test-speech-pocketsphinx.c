@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* ElPocketsphinxTranscriber on speech espeak-ng makes at test time from tests/data/speech (texts
+ * that are not in the language model corpus): WER with the project's nursing-handoff model, word
+ * timings, Ogg/Opus input, cancellation, a missing model, bad audio. */
+#include "config.h"
+
+#include <gst/gst.h>
+
+#include "el-audio-decode.h"
+#include "el-pocketsphinx-transcriber.h"
+#include "el-test-util.h"
+#include "speech-test-util.h"
+
+static char *tmpdir;
+static GPtrArray *texts; /* char * */
+static GPtrArray *wavs;  /* GBytes * */
+static ElTranscriber *engine;
+
+static gboolean
+ensure_speech (void)
+{
+  g_autoptr (GPtrArray) paths = NULL;
+
+  if (wavs != NULL)
+    return wavs->len > 0;
+  texts = g_ptr_array_new_with_free_func (g_free);
+  wavs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  paths = speech_test_text_paths ();
+  g_assert_cmpuint (paths->len, >=, 6);
+  for (guint i = 0; i < paths->len; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *name = g_strdup_printf ("handoff-%u", i);
+      char *text = speech_test_read_text (paths->pdata[i]);
+      GBytes *wav = speech_test_synthesise (text, tmpdir, name, &error);
+
+      if (wav == NULL)
+        {
+          g_free (text);
+          g_test_skip (error->message);
+          g_ptr_array_set_size (wavs, 0);
+          return FALSE;
+        }
+      g_ptr_array_add (texts, text);
+      g_ptr_array_add (wavs, wav);
+    }
+  return TRUE;
+}
+
+static void
+check_words (ElTranscript *transcript)
+{
+  gint64 audio_ms = el_transcript_get_audio_ms (transcript);
+  gint64 previous_end = 0;
+
+  g_assert_cmpint (audio_ms, >, 0);
+  for (guint i = 0; i < el_transcript_get_n_words (transcript); i++)
+    {
+      const ElTranscriptWord *w = el_transcript_get_word (transcript, i);
+
+      g_assert_cmpint (w->start_ms, >=, 0);
+      g_assert_cmpint (w->start_ms, <=, w->end_ms);
+      g_assert_cmpint (w->start_ms, >=, previous_end);
+      g_assert_cmpint (w->end_ms, <=, audio_ms);
+      g_assert_cmpfloat (w->confidence, >=, 0.0);
+      g_assert_cmpfloat (w->confidence, <=, 1.0);
+      previous_end = w->end_ms;
+    }
+}
+
+static double
+transcript_wer (const char *reference_text, ElTranscript *transcript, guint *errors, guint *n_ref)
+{
+  g_autoptr (GPtrArray) ref = speech_test_words (reference_text);
+  g_autoptr (GPtrArray) hyp = speech_test_words (el_transcript_get_text (transcript));
+
+  *errors = speech_test_word_errors (ref, hyp);
+  *n_ref = ref->len;
+  return (double) *errors / MAX (ref->len, 1);
+}
+
+static void
+test_handoffs_wav (void)
+{
+  guint total_errors = 0, total_words = 0;
+  double overall;
+
+  if (!ensure_speech ())
+    return;
+  for (guint i = 0; i < wavs->len; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (ElTranscript) transcript =
+          el_transcriber_transcribe_sync (engine, wavs->pdata[i], "audio/wav", NULL, &error);
+      guint errors, n;
+      double wer;
+
+      g_assert_no_error (error);
+      g_assert_nonnull (transcript);
+      g_assert_cmpstr (el_transcript_get_engine (transcript), ==, "pocketsphinx");
+      check_words (transcript);
+      g_assert_cmpfloat (el_transcript_get_real_time_factor (transcript), >, 0.0);
+      wer = transcript_wer (texts->pdata[i], transcript, &errors, &n);
+      g_test_message ("handoff %u: %u words, %u errors, WER %.1f %%, %.1f s audio, RTF %.3f", i + 1, n,
+                      errors, wer * 100, el_transcript_get_audio_ms (transcript) / 1000.0,
+                      el_transcript_get_real_time_factor (transcript));
+      total_errors += errors;
+      total_words += n;
+    }
+  overall = (double) total_errors / total_words;
+  g_test_message ("overall WER %.1f %% (%u errors / %u words)", overall * 100, total_errors, total_words);
+  g_assert_cmpfloat (overall, <, 0.35);
+}
+
+static void
+test_handoff_ogg (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) ogg = NULL;
+  g_autoptr (ElTranscript) transcript = NULL;
+  guint errors, n;
+  double wer;
+  gint64 wav_ms = 0;
+  g_autoptr (GBytes) pcm = NULL;
+
+  if (!ensure_speech ())
+    return;
+  ogg = speech_test_wav_to_ogg_opus (wavs->pdata[0], &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem ("OggS", 4, g_bytes_get_data (ogg, NULL), 4);
+  pcm = el_audio_decode_to_pcm (wavs->pdata[0], "audio/wav", &wav_ms, NULL, &error);
+  g_assert_no_error (error);
+
+  transcript = el_transcriber_transcribe_sync (engine, ogg, "audio/ogg", NULL, &error);
+  g_assert_no_error (error);
+  check_words (transcript);
+  /* Opus may pad a few ms at either end. */
+  g_assert_cmpint (ABS (el_transcript_get_audio_ms (transcript) - wav_ms), <, 100);
+  wer = transcript_wer (texts->pdata[0], transcript, &errors, &n);
+  g_test_message ("handoff 1 as Ogg/Opus: WER %.1f %%", wer * 100);
+  g_assert_cmpfloat (wer, <, 0.5);
+}
+
+static void
+test_async_and_cancel (void)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ElTranscript) transcript = NULL;
+
+  if (!ensure_speech ())
+    return;
+  /* Async on the test's main context. */
+  el_transcriber_transcribe_async (engine, wavs->pdata[1], "audio/wav", NULL, el_test_result_cb, &result);
+  transcript = el_transcriber_transcribe_finish (engine, el_test_wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (el_transcript_get_n_words (transcript), >, 20);
+  g_clear_object (&result);
+
+  /* Cancelled before it starts: the call still finishes, with G_IO_ERROR_CANCELLED. */
+  g_cancellable_cancel (cancellable);
+  el_transcriber_transcribe_async (engine, wavs->pdata[1], "audio/wav", cancellable, el_test_result_cb,
+                                   &result);
+  g_assert_null (el_transcriber_transcribe_finish (engine, el_test_wait_for (&result), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+static void
+test_missing_model (void)
+{
+  g_autoptr (ElTranscriber) broken =
+      el_pocketsphinx_transcriber_new_with_models (NULL, "/nonexistent/handoff.lm", NULL);
+  g_autoptr (GBytes) wav = speech_test_sine_wav (16000, 1, 500);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ElTranscript) transcript =
+      el_transcriber_transcribe_sync (broken, wav, "audio/wav", NULL, &error);
+
+  g_assert_null (transcript);
+  g_assert_error (error, EL_TRANSCRIBER_ERROR, EL_TRANSCRIBER_ERROR_ENGINE);
+  g_assert_cmpstr (el_transcriber_get_engine_name (broken), ==, "pocketsphinx");
+}
+
+static void
+test_bad_audio (void)
+{
+  static const char garbage[] = "this is not audio at all, just some text bytes that go on for a while";
+  g_autoptr (GBytes) bytes = g_bytes_new_static (garbage, sizeof garbage);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ElTranscript) transcript =
+      el_transcriber_transcribe_sync (engine, bytes, "audio/ogg", NULL, &error);
+
+  g_assert_null (transcript);
+  g_assert_error (error, EL_TRANSCRIBER_ERROR, EL_TRANSCRIBER_ERROR_UNSUPPORTED_AUDIO);
+}
+
+static void
+test_silence (void)
+{
+  /* A tone is not speech: a transcript, maybe with a few words, but timed inside the audio. */
+  g_autoptr (GBytes) wav = speech_test_sine_wav (44100, 2, 2000);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ElTranscript) transcript = el_transcriber_transcribe_sync (engine, wav, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (ABS (el_transcript_get_audio_ms (transcript) - 2000), <=, 20);
+  check_words (transcript);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  gst_init (NULL, NULL);
+  tmpdir = el_test_make_dir ("test-speech-pocketsphinx-XXXXXX");
+  engine = el_pocketsphinx_transcriber_new ();
+
+  g_test_add_func ("/el/speech/pocketsphinx/handoffs-wav", test_handoffs_wav);
+  g_test_add_func ("/el/speech/pocketsphinx/handoff-ogg", test_handoff_ogg);
+  g_test_add_func ("/el/speech/pocketsphinx/async-and-cancel", test_async_and_cancel);
+  g_test_add_func ("/el/speech/pocketsphinx/missing-model", test_missing_model);
+  g_test_add_func ("/el/speech/pocketsphinx/bad-audio", test_bad_audio);
+  g_test_add_func ("/el/speech/pocketsphinx/tone", test_silence);
+  status = g_test_run ();
+
+  g_clear_object (&engine);
+  g_clear_pointer (&wavs, g_ptr_array_unref);
+  g_clear_pointer (&texts, g_ptr_array_unref);
+  el_test_remove_tree (tmpdir);
+  g_free (tmpdir);
+  return status;
+}

@@ -1,0 +1,285 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The server's speech jobs end to end: a spoken handoff (espeak-ng) uploaded to a real
+ * eclipselink-server with the offline engines -> transcript with word timings -> SBAR version 1
+ * "ai" with grounded spans -> handoff ready; no speech -> failed with a reason; health and metrics. */
+#include "config.h"
+
+#include <string.h>
+
+#include "el-models.h"
+#include "el-test-api.h"
+#include "el-test-server.h"
+#include "el-test-util.h"
+
+#define PASSWORD "handoff-demo"
+
+static const char *const spoken_handoff =
+    "Situation. This is Maria Lopez in room twelve, admitted for pneumonia. "
+    "She is full code. She is allergic to penicillin, it causes hives. "
+    "Background. History of diabetes and high blood pressure. "
+    "Assessment. Temperature thirty eight point four. Heart rate one hundred and ten. "
+    "Blood pressure one hundred thirty two over eighty four. Oxygen saturation ninety one percent on two "
+    "liters nasal cannula. "
+    "Recommendation. Vancomycin one gram I V due at twenty two hundred. "
+    "If her temperature goes above thirty nine, call the resident.";
+
+typedef struct
+{
+  ElTestServer *server;
+  ElTestApi *api;
+  const ElTestLogin *nurse;
+  char *patient;
+} Fixture;
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  f->server = el_test_server_new ();
+  el_test_server_setenv (f->server, "SPEECH_ENGINE", "pocketsphinx");
+  el_test_server_setenv (f->server, "SBAR_EXTRACTOR", "rules");
+  el_test_demo_prepare (f->server, PASSWORD);
+  el_test_server_start (f->server);
+  f->api = el_test_api_new (f->server);
+  f->nurse = el_test_api_login (f->api, EL_TEST_DEMO_NURSE_A, PASSWORD);
+  f->patient = el_test_api_patient_id (f->api, f->nurse, 0);
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  g_free (f->patient);
+  g_clear_pointer (&f->api, el_test_api_free);
+  g_assert_cmpint (el_test_server_stop (f->server), ==, 0);
+  g_clear_pointer (&f->server, el_test_server_free);
+}
+
+/* espeak-ng + sox: 16 kHz mono 16-bit WAV of @text, in memory (the files live in a temp dir). */
+static GBytes *
+speak (const char *text)
+{
+  g_autofree char *dir = el_test_make_dir ("el-speech-XXXXXX");
+  g_autofree char *txt = g_build_filename (dir, "text.txt", NULL);
+  g_autofree char *raw = g_build_filename (dir, "espeak.wav", NULL);
+  g_autofree char *wav = g_build_filename (dir, "speech16k.wav", NULL);
+  g_autoptr (GError) error = NULL;
+  const char *espeak[] = { "espeak-ng", "-v", "en-us", "-s", "150", "-f", txt, "-w", raw, NULL };
+  const char *sox[] = { "sox", raw, "-r", "16000", "-c", "1", "-b", "16", wav, NULL };
+  int status = -1;
+  char *contents = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_set_contents (txt, text, -1, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_sync (NULL, (char **) espeak, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                     NULL, NULL, NULL, &status, &error))
+    g_error ("espeak-ng is needed for this test (Debian package espeak-ng): %s", error->message);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  if (!g_spawn_sync (NULL, (char **) sox, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                     NULL, NULL, &status, &error))
+    g_error ("sox is needed for this test (Debian package sox): %s", error->message);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_true (g_file_get_contents (wav, &contents, &len, &error));
+  el_test_remove_tree (dir);
+  return g_bytes_new_take (contents, len);
+}
+
+static char *
+digest_of (GBytes *bytes)
+{
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 raw[32];
+  gsize len = sizeof raw;
+  g_autofree char *b64 = NULL;
+
+  g_checksum_update (sum, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  g_checksum_get_digest (sum, raw, &len);
+  b64 = g_base64_encode (raw, len);
+  return g_strdup_printf ("sha-256=:%s:", b64);
+}
+
+/* Uploads @audio to a new handoff of the fixture's patient; returns the recording id. */
+static char *
+upload (Fixture *f, GBytes *audio, char **handoff_id)
+{
+  g_autofree char *etag = NULL;
+  g_autofree char *id = el_test_api_create_handoff (f->api, f->nurse, f->patient, NULL, &etag);
+  g_autofree char *path = g_strdup_printf ("/api/v1/handoffs/%s/recordings", id);
+  g_autofree char *digest = digest_of (audio);
+  g_autofree char *key = g_uuid_string_random ();
+  const char *const headers[] = {
+    "Content-Type", "audio/wav", "Content-Digest", digest, "Idempotency-Key", key, NULL
+  };
+  g_autoptr (ElTestResponse) resp =
+      el_test_api_send (f->api, "POST", path, f->nurse->token, audio, headers, NULL);
+
+  g_assert_cmpuint (resp->status, ==, 202);
+  g_assert_cmpstr (el_test_response_get_string (resp, "status"), ==, "queued");
+  *handoff_id = g_steal_pointer (&id);
+  return g_strdup (el_test_response_get_string (resp, "id"));
+}
+
+/* Polls the recording until it is completed or failed (the job runs in the server). */
+static ElRecording *
+wait_recording (Fixture *f, const char *recording_id)
+{
+  g_autofree char *path = g_strdup_printf ("/api/v1/recordings/%s", recording_id);
+
+  for (guint i = 0; i < 1200; i++)
+    {
+      g_autoptr (ElTestResponse) resp = el_test_api_call (f->api, "GET", path, f->nurse, NULL, EL_TEST_END);
+      const char *status;
+
+      g_assert_cmpuint (resp->status, ==, 200);
+      status = el_test_response_get_string (resp, "status");
+      if (g_strcmp0 (status, "completed") == 0 || g_strcmp0 (status, "failed") == 0)
+        {
+          g_autoptr (GError) error = NULL;
+          ElRecording *recording = el_recording_new_from_data (resp->text, -1, &error);
+
+          g_assert_no_error (error);
+          return recording;
+        }
+      g_usleep (100 * 1000);
+    }
+  g_error ("the recording was not processed within 120 s");
+  return NULL;
+}
+
+static void
+assert_span_in (JsonObject *field, gint64 transcript_len, guint *with_audio)
+{
+  JsonObject *span;
+
+  if (field == NULL || !json_object_has_member (field, "span"))
+    return;
+  span = json_object_get_object_member (field, "span");
+  g_assert_cmpint (json_object_get_int_member (span, "start"), >=, 0);
+  g_assert_cmpint (json_object_get_int_member (span, "end"), <=, transcript_len);
+  g_assert_cmpint (json_object_get_int_member (span, "start"), <=, json_object_get_int_member (span, "end"));
+  if (json_object_has_member (span, "audio_start_ms"))
+    (*with_audio)++;
+}
+
+static void
+test_spoken_handoff (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GBytes) wav = speak (spoken_handoff);
+  g_autofree char *handoff_id = NULL;
+  g_autofree char *recording_id = upload (f, wav, &handoff_id);
+  g_autoptr (ElRecording) recording = wait_recording (f, recording_id);
+  g_autofree char *sbar_path = el_test_handoff_path (handoff_id, "/sbar");
+  g_autofree char *handoff_path = el_test_handoff_path (handoff_id, NULL);
+  GPtrArray *words;
+  gint64 transcript_len;
+  guint spans = 0, with_audio = 0;
+
+  g_assert_cmpint (el_recording_get_status (recording), ==, EL_RECORDING_STATUS_COMPLETED);
+  g_assert_cmpstr (el_recording_get_engine (recording), ==, "pocketsphinx");
+  g_assert_nonnull (el_recording_get_transcript (recording));
+  transcript_len = g_utf8_strlen (el_recording_get_transcript (recording), -1);
+  g_assert_cmpint (transcript_len, >, 100);
+  words = el_recording_get_words (recording);
+  g_assert_nonnull (words);
+  g_assert_cmpuint (words->len, >, 40);
+  for (guint i = 1; i < words->len; i++)
+    {
+      const ElRecordingWord *a = g_ptr_array_index (words, i - 1);
+      const ElRecordingWord *b = g_ptr_array_index (words, i);
+
+      g_assert_cmpint (a->start_ms, <=, b->start_ms);
+      g_assert_cmpint (b->start_ms, <=, b->end_ms);
+    }
+
+  {
+    g_autoptr (ElTestResponse) resp =
+        el_test_api_call (f->api, "GET", sbar_path, f->nurse, NULL, EL_TEST_END);
+    JsonObject *version, *fields;
+
+    g_assert_cmpuint (resp->status, ==, 200);
+    version = el_test_response_get_object (resp);
+    g_assert_cmpint (json_object_get_int_member (version, "version"), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (version, "source"), ==, "ai");
+    /* the author of an AI version is the nurse who uploaded the recording */
+    g_assert_cmpstr (json_object_get_string_member (version, "author_id"), ==, f->nurse->id);
+    g_assert_true (json_object_has_member (version, "completeness"));
+    fields = json_object_get_object_member (version, "fields");
+    g_assert_nonnull (fields);
+    /* what the speaker said clearly comes back, each with its span in the transcript */
+    g_assert_true (json_object_has_member (fields, "code_status"));
+    g_assert_cmpstr (
+        json_object_get_string_member (json_object_get_object_member (fields, "code_status"), "value"), ==,
+        "full_code");
+    g_assert_true (json_object_has_member (fields, "allergies"));
+    for (GList *l = json_object_get_members (fields); l != NULL; l = g_list_delete_link (l, l))
+      {
+        JsonNode *node = json_object_get_member (fields, l->data);
+
+        if (JSON_NODE_HOLDS_OBJECT (node))
+          {
+            assert_span_in (json_node_get_object (node), transcript_len, &with_audio);
+            spans++;
+          }
+      }
+    g_assert_cmpuint (spans, >=, 3);
+    g_assert_cmpuint (with_audio, >=, 1);
+  }
+  {
+    g_autoptr (ElTestResponse) resp =
+        el_test_api_call (f->api, "GET", handoff_path, f->nurse, NULL, EL_TEST_END);
+    g_assert_cmpstr (el_test_response_get_string (resp, "status"), ==, "ready");
+  }
+  {
+    g_autoptr (ElTestResponse) resp =
+        el_test_api_call (f->api, "GET", "/api/health", NULL, NULL, EL_TEST_END);
+    JsonObject *speech = json_object_get_object_member (
+        json_object_get_object_member (el_test_response_get_object (resp), "checks"), "speech");
+
+    g_assert_cmpstr (json_object_get_string_member (speech, "status"), ==, "ok");
+    g_assert_nonnull (strstr (json_object_get_string_member (speech, "detail"), "pocketsphinx"));
+  }
+  {
+    g_autoptr (ElTestResponse) resp =
+        el_test_api_call (f->api, "GET", "/api/metrics", NULL, NULL, EL_TEST_END);
+
+    g_assert_nonnull (strstr (resp->text, "\nel_transcription_duration_seconds_count 1\n"));
+    g_assert_nonnull (strstr (resp->text, "\nel_sbar_generation_duration_seconds_count 1\n"));
+    g_assert_nonnull (strstr (resp->text, "\nel_sbar_quality_score_count 1\n"));
+  }
+}
+
+/* Silence: nothing was said, so no draft is invented; the nurse is told why. */
+static void
+test_no_speech (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GBytes) wav = el_test_make_wav (3000);
+  g_autofree char *handoff_id = NULL;
+  g_autofree char *recording_id = upload (f, wav, &handoff_id);
+  g_autoptr (ElRecording) recording = wait_recording (f, recording_id);
+  g_autofree char *sbar_path = el_test_handoff_path (handoff_id, "/sbar");
+  g_autofree char *handoff_path = el_test_handoff_path (handoff_id, NULL);
+
+  g_assert_cmpint (el_recording_get_status (recording), ==, EL_RECORDING_STATUS_FAILED);
+  g_assert_nonnull (strstr (el_recording_get_error (recording), "no speech"));
+  {
+    g_autoptr (ElTestResponse) resp =
+        el_test_api_call (f->api, "GET", sbar_path, f->nurse, NULL, EL_TEST_END);
+    el_test_assert_problem (resp, 404, "not_found");
+  }
+  {
+    g_autoptr (ElTestResponse) resp =
+        el_test_api_call (f->api, "GET", handoff_path, f->nurse, NULL, EL_TEST_END);
+    g_assert_cmpstr (el_test_response_get_string (resp, "status"), ==, "failed");
+    g_assert_nonnull (strstr (el_test_response_get_string (resp, "failure_reason"), "no speech"));
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/el/server/speech/spoken-handoff", Fixture, NULL, fixture_set_up, test_spoken_handoff,
+              fixture_tear_down);
+  g_test_add ("/el/server/speech/no-speech", Fixture, NULL, fixture_set_up, test_no_speech,
+              fixture_tear_down);
+  return g_test_run ();
+}

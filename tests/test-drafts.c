@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* On-device drafts (issue 5, "On the PC"): a sealed recording in the account's recordings folder is
+ * handed over with el_context_submit_recording_async(); with the on-device mode the PC transcribes
+ * and extracts it itself (pocketsphinx + rules, the same code as the server) and saves version 1
+ * with source "on-device"; sync then pushes the handoff, that version and the audio (decrypted while
+ * it streams), and the server keeps the PC's version instead of adding an "ai" one on top. Real
+ * server with its speech jobs on, real keyring, real sealed files. */
+#include "config.h"
+
+#include <string.h>
+
+#include "el-context.h"
+#include "el-models.h"
+#include "el-rules-extractor.h"
+#include "el-pocketsphinx-transcriber.h"
+#include "el-sealed-audio.h"
+#include "el-test-api.h"
+#include "el-test-server.h"
+#include "el-test-util.h"
+#include "speech-test-util.h"
+
+#define PASSWORD "handoff-demo"
+
+#define RUN(async, ...)                               \
+  ({                                                  \
+    g_clear_object (&r);                              \
+    async (__VA_ARGS__, NULL, el_test_result_cb, &r); \
+    el_test_wait_for (&r);                            \
+  })
+
+static const char *const handoff_text =
+    "Situation. Mister Hughes in room nine is full code. He is allergic to penicillin, it gives him hives. "
+    "Assessment. His temperature is thirty eight point two and his heart rate is one hundred and six. "
+    "Recommendation. If his pressure drops below ninety, call the resident.";
+
+/* espeak-ng -> WAV -> Ogg/Opus, sealed into the account's recordings folder as ElRecorder would. */
+static char *
+seal_recording (ElContext *ctx, const char *recording_id)
+{
+  g_autofree char *tmp = el_test_make_dir ("el-drafts-XXXXXX");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) wav = speech_test_synthesise (handoff_text, tmp, "drafts", &error);
+  g_autoptr (GBytes) ogg = NULL;
+  g_autoptr (ElSealedAudioWriter) writer = NULL;
+  char *path;
+
+  if (wav == NULL)
+    g_error ("espeak-ng and sox are needed: %s", error->message);
+  ogg = speech_test_wav_to_ogg_opus (wav, &error);
+  g_assert_no_error (error);
+  writer = el_sealed_audio_writer_new (el_context_get_audio_vault (ctx), el_context_get_recordings_dir (ctx),
+                                       recording_id, &error);
+  g_assert_no_error (error);
+  g_assert_true (el_sealed_audio_writer_append (writer, g_bytes_get_data (ogg, NULL), g_bytes_get_size (ogg),
+                                                (g_bytes_get_size (wav) - 44) / 32, &error));
+  g_assert_true (el_sealed_audio_writer_finish (writer, &error));
+  g_assert_no_error (error);
+  path = g_strdup (el_sealed_audio_writer_get_path (writer));
+  el_test_remove_tree (tmp);
+  return path;
+}
+
+static void
+test_on_device_draft (void)
+{
+  g_autoptr (ElTestServer) server = el_test_server_new ();
+  g_autoptr (ElTestApi) api = NULL;
+  g_autoptr (ElContext) ctx = NULL;
+  g_autoptr (GAsyncResult) r = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) draft_error = NULL;
+  g_autoptr (ElUser) user = NULL;
+  g_autoptr (GProxyResolver) direct = g_simple_proxy_resolver_new (NULL, NULL);
+  g_autoptr (ElDrafter) drafter = NULL;
+  g_autoptr (ElTranscriber) transcriber = el_pocketsphinx_transcriber_new ();
+  g_autoptr (ElSbarExtractor) extractor = el_rules_extractor_new ();
+  g_autoptr (ElExtraction) draft = NULL;
+  g_autoptr (ElHandoff) handoff = NULL;
+  g_autofree char *data_dir = el_test_make_dir ("el-drafts-data-XXXXXX");
+  g_autofree char *handoff_id = g_uuid_string_random ();
+  g_autofree char *recording_id = g_uuid_string_random ();
+  g_autofree char *patient_id = NULL;
+  g_autofree char *handoff_json = NULL;
+  g_autofree char *sealed_path = NULL;
+  const ElTestLogin *nurse;
+
+  el_test_server_setenv (server, "SPEECH_ENGINE", "pocketsphinx");
+  el_test_server_setenv (server, "SBAR_EXTRACTOR", "rules");
+  el_test_demo_prepare (server, PASSWORD);
+  el_test_server_start (server);
+  api = el_test_api_new (server);
+  nurse = el_test_api_login (api, EL_TEST_DEMO_NURSE_A, PASSWORD);
+  patient_id = el_test_api_patient_id (api, nurse, 1);
+
+  ctx = el_context_new (el_test_server_get_url (server), data_dir, &error);
+  g_assert_no_error (error);
+  el_api_client_set_proxy_resolver (el_context_get_api_client (ctx), direct);
+  user = el_context_sign_in_finish (ctx, RUN (el_context_sign_in_async, ctx, EL_TEST_DEMO_NURSE_A, PASSWORD),
+                                    NULL, &error);
+  g_assert_no_error (error);
+  g_object_set (el_context_get_sync (ctx), "interval", 0, NULL);
+  g_assert_true (el_sync_run_finish (el_context_get_sync (ctx),
+                                     RUN (el_sync_run_async, el_context_get_sync (ctx), EL_SYNC_RUN_NONE),
+                                     NULL, &error));
+  g_assert_no_error (error);
+  drafter = el_drafter_new (transcriber, extractor);
+  el_context_set_drafter (ctx, drafter);
+
+  /* a handoff made on this PC */
+  handoff_json =
+      g_strdup_printf ("{\"id\":\"%s\",\"patient_id\":\"%s\",\"unit_id\":\"%s\",\"status\":\"draft\","
+                       "\"shift_date\":\"2026-11-25\",\"shift\":\"night\",\"created_by\":\"%s\","
+                       "\"created_at\":\"2026-11-25T19:00:00.000Z\",\"updated_at\":"
+                       "\"2026-11-25T19:00:00.000Z\",\"latest_version\":0}",
+                       handoff_id, patient_id, nurse->unit_id, nurse->id);
+  handoff = el_handoff_new_from_data (handoff_json, -1, &error);
+  g_assert_no_error (error);
+  g_free (el_store_create_handoff_finish (
+      el_context_get_store (ctx), RUN (el_store_create_handoff_async, el_context_get_store (ctx), handoff),
+      &error));
+  g_assert_no_error (error);
+
+  /* the recording, sealed where ElRecorder puts it; no OggS on disk */
+  sealed_path = seal_recording (ctx, recording_id);
+  {
+    g_autofree char *contents = NULL;
+    gsize len = 0;
+
+    g_assert_true (g_file_get_contents (sealed_path, &contents, &len, NULL));
+    for (gsize i = 0; i + 4 <= len; i++)
+      g_assert_false (memcmp (contents + i, "OggS", 4) == 0);
+  }
+
+  /* handed over on this PC: drafted here, version 1 "on-device" in the cache */
+  g_assert_true (el_context_submit_recording_finish (
+      ctx,
+      RUN (el_context_submit_recording_async, ctx, handoff_id, recording_id, sealed_path,
+           EL_TRANSCRIPTION_MODE_ON_DEVICE, 0, nurse->id, "Nurse A"),
+      &draft, &draft_error, &error));
+  g_assert_no_error (error);
+  g_assert_no_error (draft_error);
+  g_assert_nonnull (draft);
+  g_assert_nonnull (el_sbar_fields_get_code_status (el_extraction_get_fields (draft)));
+  {
+    g_autoptr (ElStoreSbar) sbar = el_store_get_sbar_finish (
+        el_context_get_store (ctx), RUN (el_store_get_sbar_async, el_context_get_store (ctx), handoff_id, 0),
+        &error);
+
+    g_assert_no_error (error);
+    g_assert_true (sbar->pending);
+    g_assert_cmpint (el_sbar_version_get_version (sbar->version), ==, 1);
+    g_assert_cmpint (el_sbar_version_get_source (sbar->version), ==, EL_SBAR_SOURCE_ON_DEVICE);
+  }
+
+  /* sync: the handoff, the version, then the audio */
+  g_assert_true (el_sync_run_finish (el_context_get_sync (ctx),
+                                     RUN (el_sync_run_async, el_context_get_sync (ctx), EL_SYNC_RUN_NONE),
+                                     NULL, &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *path = g_strdup_printf ("/api/v1/recordings/%s", recording_id);
+    g_autofree char *status = NULL;
+
+    for (guint i = 0; i < 1200; i++)
+      {
+        g_autoptr (ElTestResponse) resp = el_test_api_call (api, "GET", path, nurse, NULL, EL_TEST_END);
+
+        g_assert_cmpuint (resp->status, ==, 200);
+        g_free (status);
+        status = g_strdup (el_test_response_get_string (resp, "status"));
+        if (g_strcmp0 (status, "completed") == 0 || g_strcmp0 (status, "failed") == 0)
+          {
+            g_assert_cmpstr (status, ==, "completed");
+            /* the server transcribed the uploaded audio too: it arrived whole and decodable */
+            g_assert_nonnull (el_test_response_get_string (resp, "transcript"));
+            break;
+          }
+        g_usleep (100 * 1000);
+      }
+    g_assert_cmpstr (status, ==, "completed");
+  }
+  {
+    g_autofree char *path = el_test_handoff_path (handoff_id, "/sbar/versions");
+    g_autoptr (ElTestResponse) resp = el_test_api_call (api, "GET", path, nurse, NULL, EL_TEST_END);
+    JsonArray *items;
+
+    g_assert_cmpuint (resp->status, ==, 200);
+    items = json_object_get_array_member (el_test_response_get_object (resp), "items");
+    /* the PC's version stands; no "ai" version was added on top of it */
+    g_assert_cmpuint (json_array_get_length (items), ==, 1);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (items, 0), "source"), ==,
+                     "on-device");
+  }
+
+  g_assert_true (el_context_sign_out_finish (
+      ctx, RUN (el_context_sign_out_async, ctx, EL_CONTEXT_SIGN_OUT_FORCE), NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&ctx);
+  el_test_remove_tree (data_dir);
+  g_assert_cmpint (el_test_server_stop (server), ==, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/el/client/drafts/on-device", test_on_device_draft);
+  return g_test_run ();
+}
