@@ -320,17 +320,8 @@ main (int argc, char **argv)
   {
     g_autoptr (GPtrArray) two_minutes = g_ptr_array_new ();
     g_autoptr (GBytes) wav = NULL;
-    gsize pcm_bytes = 0;
-
-    /* the first handoffs, up to about two minutes of speech */
-    for (guint i = 0; i < wavs->len && pcm_bytes < 120 * 32000; i++)
-      {
-        g_ptr_array_add (two_minutes, wavs->pdata[i]);
-        pcm_bytes += g_bytes_get_size (wavs->pdata[i]) - 44;
-      }
-    wav = speech_test_concat_wav (two_minutes);
     g_autoptr (GError) error = NULL;
-    g_autoptr (GBytes) ogg = speech_test_wav_to_ogg_opus (wav, &error);
+    g_autoptr (GBytes) ogg = NULL;
     guint8 key[EL_VAULT_KEY_BYTES];
     g_autoptr (ElVault) vault = NULL;
     g_autofree char *recording_id = g_uuid_string_random ();
@@ -339,9 +330,19 @@ main (int argc, char **argv)
     g_autofree char *lm = el_speech_language_model_path ();
     g_autofree char *dict = el_speech_dictionary_path ();
     g_autofree char *hmm = el_speech_acoustic_model_dir ();
-    double audio_s = (g_bytes_get_size (wav) - 44) / 32000.0;
-    double draft_s, baseline_s = -1;
+    gsize pcm_bytes = 0;
+    double audio_s, draft_s, baseline_s = -1;
     gint64 start;
+
+    /* the first handoffs, up to about two minutes of speech */
+    for (guint i = 0; i < wavs->len && pcm_bytes < 120 * 32000; i++)
+      {
+        g_ptr_array_add (two_minutes, wavs->pdata[i]);
+        pcm_bytes += g_bytes_get_size (wavs->pdata[i]) - 44;
+      }
+    wav = speech_test_concat_wav (two_minutes);
+    ogg = speech_test_wav_to_ogg_opus (wav, &error);
+    audio_s = (g_bytes_get_size (wav) - 44) / 32000.0;
 
     g_assert_nonnull (ogg);
     g_assert_true (el_vault_generate_key (key, NULL));
