@@ -6,7 +6,6 @@
 #include <pocketsphinx.h>
 #include <sphinxbase/err.h>
 #include <string.h>
-#include <stdlib.h>
 
 #include "el-audio-decode.h"
 #include "el-speech-model.h"
@@ -96,7 +95,7 @@ ensure_decoder (ElPocketsphinxTranscriber *self, GError **error)
   err_set_logfp (NULL);
   config = cmd_ln_init (NULL, ps_args (), TRUE, "-hmm", self->acoustic_model, "-lm", self->language_model,
                         "-dict", self->dictionary, "-logfn", "/dev/null", "-remove_silence", "no",
-                        "-bestpath", "yes", "-cmn", "batch", "-seed", "1", NULL);
+                        "-bestpath", "yes", "-cmn", "live", "-seed", "1", NULL);
   if (config == NULL)
     {
       g_set_error_literal (error, EL_TRANSCRIBER_ERROR, EL_TRANSCRIBER_ERROR_ENGINE,
@@ -305,17 +304,6 @@ transcribe_thread (GTask *task, gpointer source_object, gpointer task_data, GCan
       return;
     }
   samples = g_bytes_get_data (pcm, &size);
-  if (g_getenv ("XNOISE"))
-    {
-      gint16 *m = (gint16 *) samples;
-      guint32 st = 12345;
-      int amp = atoi (g_getenv ("XNOISE"));
-      for (gsize k = 0; k < size / 2; k++)
-        {
-          st = st * 1103515245u + 12345u;
-          m[k] = (gint16) CLAMP ((int) m[k] + (int) ((st >> 16) % (2 * amp + 1)) - amp, -32768, 32767);
-        }
-    }
   utterances = split_utterances (samples, size / 2);
   transcript = el_transcript_new ("pocketsphinx");
   for (guint i = 0; i < utterances->len; i++)
