@@ -165,6 +165,12 @@ parse_command_line (ElCli *cli, const ElCliCommand *command, int argc, char **ar
         }
       if (!g_str_has_prefix (arg, "--"))
         return usage_error ("%s: unknown option %s", command->name, arg);
+      /* the global --json may also follow the command (`transcribe FILE --json`) */
+      if (strcmp (arg, "--json") == 0)
+        {
+          cli->json = json_output = TRUE;
+          continue;
+        }
       eq = strchr (arg, '=');
       name = eq != NULL ? g_strndup (arg + 2, (gsize) (eq - arg - 2)) : g_strdup (arg + 2);
       if (!find_option (command, name, &takes_value))

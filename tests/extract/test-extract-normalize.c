@@ -20,6 +20,8 @@ static const struct
   { "thirty eight point four", "38.4" },
   { "twenty two hundred", "22:00" },
   { "two liters nasal cannula", "2 L NC" },
+  { "code status is d n r", "code status is DNR" },
+  { "sating ninety one percent", "SpO2 91 %" },
   { "sat ninety one percent", "SpO2 91 %" },
   /* cardinals */
   { "one hundred and twelve", "112" },

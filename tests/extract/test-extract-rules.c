@@ -196,6 +196,11 @@ test_code_status (void)
     { "family wants comfort care only", EL_CODE_STATUS_COMFORT_CARE },
     { "she is not a DNR, she is full code", EL_CODE_STATUS_FULL_CODE },
     { "do not resuscitate", EL_CODE_STATUS_DNR },
+    /* letters one by one, as a speech recogniser writes them */
+    { "his code status is d n r", EL_CODE_STATUS_DNR },
+    { "her code status is d n r d n i", EL_CODE_STATUS_DNR_DNI },
+    { "she is d n r and d n i", EL_CODE_STATUS_DNR_DNI },
+    { "c m o per the family", EL_CODE_STATUS_COMFORT_CARE },
     { "nothing about it", -1 },
   };
 

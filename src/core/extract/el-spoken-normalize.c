@@ -122,6 +122,12 @@ static const Phrase phrases[] = {
   { { "saturating", NULL }, "SpO2", EL_SPOKEN_KIND_ABBREVIATION, FALSE },
   { { "satting", NULL }, "SpO2", EL_SPOKEN_KIND_ABBREVIATION, FALSE },
   { { "spo2", NULL }, "SpO2", EL_SPOKEN_KIND_ABBREVIATION, FALSE },
+  { { "sating", NULL }, "SpO2", EL_SPOKEN_KIND_ABBREVIATION, FALSE },
+  /* letters said one by one (speech recognisers write "d n r") */
+  { { "d", "n", "r" }, "DNR", EL_SPOKEN_KIND_ABBREVIATION, FALSE },
+  { { "d", "n", "i" }, "DNI", EL_SPOKEN_KIND_ABBREVIATION, FALSE },
+  { { "c", "m", "o" }, "CMO", EL_SPOKEN_KIND_ABBREVIATION, FALSE },
+  { { "n", "k", "a" }, "NKA", EL_SPOKEN_KIND_ABBREVIATION, FALSE },
   /* units */
   { { "milligram", NULL }, "mg", EL_SPOKEN_KIND_UNIT, FALSE },
   { { "milligrams", NULL }, "mg", EL_SPOKEN_KIND_UNIT, FALSE },
