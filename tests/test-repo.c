@@ -1282,6 +1282,57 @@ test_handoff_json (Fixture *f, gconstpointer data)
   g_assert_error (error, EL_REPO_ERROR, EL_REPO_ERROR_NOT_FOUND);
 }
 
+/* Units and users in the change feed, written from their rows, are exactly the models' JSON. */
+static void
+test_staff_json (Fixture *f, gconstpointer data)
+{
+  static const char *const unit_ids[] = { UNIT_A, UNIT_B, "8a7b6c5d-4e3f-4a2b-9c1d-0e9f8a7b6c01", NULL };
+  static const char *const user_ids[] = { ADMIN, NURSE_A, CHARGE, "8a7b6c5d-4e3f-4a2b-9c1d-0e9f8a7b6c02",
+                                          NULL };
+  g_autoptr (ElUnit) bare = el_unit_new ();
+  g_autoptr (GString) missing = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+
+  /* a unit without floor and bed count, a user whose name needs escaping */
+  el_unit_set_id (bare, unit_ids[2]);
+  el_unit_set_code (bare, "ICU");
+  el_unit_set_name (bare, "Intensive \"Care\" \\ Unit \xe2\x80\x94 \xc3\xbc");
+  g_assert_true (el_repo_unit_insert (f->db, bare, NULL, &error));
+  g_assert_no_error (error);
+  add_user (f->db, user_ids[3], "odd@example.org", "O'Neil \"Quote\"\tTab \xc3\xa9", EL_ROLE_NURSE, UNIT_B);
+
+  for (guint i = 0; unit_ids[i] != NULL; i++)
+    {
+      g_autoptr (ElUnit) unit = el_repo_unit_get (f->db, unit_ids[i], &error);
+      g_autoptr (GString) text = g_string_new (NULL);
+      g_autofree char *expected = NULL;
+
+      g_assert_no_error (error);
+      expected = el_unit_to_data (unit, NULL);
+      g_assert_true (el_repo_unit_write_json (f->db, unit_ids[i], text, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (text->str, ==, expected);
+    }
+  for (guint i = 0; user_ids[i] != NULL; i++)
+    {
+      g_autoptr (ElUser) user = el_repo_user_get (f->db, user_ids[i], NULL, NULL, &error);
+      g_autoptr (GString) text = g_string_new (NULL);
+      g_autofree char *expected = NULL;
+
+      g_assert_no_error (error);
+      expected = el_user_to_data (user, NULL);
+      g_assert_true (el_repo_user_write_json (f->db, user_ids[i], text, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (text->str, ==, expected);
+    }
+
+  g_assert_false (el_repo_unit_write_json (f->db, "9c8b7a60-5f4e-4d3c-9b2a-1f0e9d8cffff", missing, &error));
+  g_assert_error (error, EL_REPO_ERROR, EL_REPO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (el_repo_user_write_json (f->db, "9c8b7a60-5f4e-4d3c-9b2a-1f0e9d8cffff", missing, &error));
+  g_assert_error (error, EL_REPO_ERROR, EL_REPO_ERROR_NOT_FOUND);
+}
+
 /* Recordings ------------------------------------------------------------------------------------ */
 
 #define REC_1  "3e4f5a6b-7c8d-4e9f-a0b1-c2d3e4f50001"
@@ -1900,6 +1951,7 @@ main (int argc, char *argv[])
   ADD ("/el/server/repo/handoffs/pages", test_handoff_pages);
   ADD ("/el/server/repo/handoffs/update", test_handoff_update);
   ADD ("/el/server/repo/handoffs/json", test_handoff_json);
+  ADD ("/el/server/repo/staff/json", test_staff_json);
   ADD ("/el/server/repo/sbar/versions", test_sbar_versions);
   ADD ("/el/server/repo/sbar/sign-acknowledge", test_sign_acknowledge);
   ADD ("/el/server/repo/recordings", test_recordings);

@@ -49,33 +49,17 @@ kind_index (const char *entity_type)
   return -1;
 }
 
+/* Recordings, rare in the feed, go through their model. */
 static JsonNode *
-entity_node (ElDb *db, int kind, const char *id, GError **error)
+recording_node (ElDb *db, const char *id, GError **error)
 {
-  switch (kind)
-    {
-      case 0:
-        {
-          g_autoptr (ElUnit) unit = el_repo_unit_get (db, id, error);
-          return unit != NULL ? el_unit_to_json (unit) : NULL;
-        }
-      case 1:
-        {
-          g_autoptr (ElUser) user = el_repo_user_get (db, id, NULL, NULL, error);
-          return user != NULL ? el_user_to_json (user) : NULL;
-        }
-      case 4:
-        {
-          g_autoptr (ElRecording) recording = el_repo_recording_get (db, id, NULL, NULL, error);
-          return recording != NULL ? el_recording_to_json (recording) : NULL;
-        }
-      default:
-        g_assert_not_reached ();
-    }
+  g_autoptr (ElRecording) recording = el_repo_recording_get (db, id, NULL, NULL, error);
+
+  return recording != NULL ? el_recording_to_json (recording) : NULL;
 }
 
-/* Appends the entity's current JSON to @out; %EL_REPO_ERROR_NOT_FOUND when it is gone. Patients and
- * SBAR versions, the bulk of the feed, are written from their stored documents directly. */
+/* Appends the entity's current JSON to @out; %EL_REPO_ERROR_NOT_FOUND when it is gone. Everything but
+ * recordings is written from its row (and stored document) directly, without a model object. */
 static gboolean
 write_entity (ElDb *db, int kind, const char *id, GString *out, GError **error)
 {
@@ -83,13 +67,23 @@ write_entity (ElDb *db, int kind, const char *id, GString *out, GError **error)
   g_autofree char *json = NULL;
   gsize len = 0;
 
-  if (kind == 2)
-    return el_repo_patient_write_json (db, id, out, error);
-  if (kind == 5)
-    return el_repo_sbar_write_json (db, id, out, error);
-  if (kind == 3)
-    return el_repo_handoff_write_json (db, id, out, error);
-  node = entity_node (db, kind, id, error);
+  switch (kind)
+    {
+      case 0:
+        return el_repo_unit_write_json (db, id, out, error);
+      case 1:
+        return el_repo_user_write_json (db, id, out, error);
+      case 2:
+        return el_repo_patient_write_json (db, id, out, error);
+      case 3:
+        return el_repo_handoff_write_json (db, id, out, error);
+      case 5:
+        return el_repo_sbar_write_json (db, id, out, error);
+      default:
+        break;
+    }
+  g_assert (kind == 4);
+  node = recording_node (db, id, error);
   if (node == NULL)
     return FALSE;
   json = el_json_node_to_data (node, &len);

@@ -21,12 +21,14 @@ ElUnit *el_repo_unit_get (ElDb *db, const char *unit_id, GError **error);
 ElUnit *el_repo_unit_get_by_code (ElDb *db, const char *code, GError **error);
 gboolean el_repo_unit_insert (ElDb *db, ElUnit *unit, const char *actor_id, GError **error);
 gint64 el_repo_units_count (ElDb *db, GError **error);
+gboolean el_repo_unit_write_json (ElDb *db, const char *unit_id, GString *out, GError **error);
 
 ElUser *
 el_repo_user_get (ElDb *db, const char *user_id, char **password_hash, gboolean *disabled, GError **error);
 ElUser *el_repo_user_get_by_email (
     ElDb *db, const char *email, char **password_hash, gboolean *disabled, GError **error);
 GPtrArray *el_repo_users_list_by_unit (ElDb *db, const char *unit_id, GError **error);
+gboolean el_repo_user_write_json (ElDb *db, const char *user_id, GString *out, GError **error);
 gboolean
 el_repo_user_insert (ElDb *db, ElUser *user, const char *password_hash, const char *actor_id, GError **error);
 gboolean el_repo_user_set_password_hash (
