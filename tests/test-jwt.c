@@ -725,6 +725,90 @@ test_duplicate_keys (void)
   }
 }
 
+/* The cache of accepted tokens: the same answers as el_jwt_verify(), whatever it remembers. */
+static void
+test_cache (void)
+{
+  g_autoptr (ElJwtCache) cache = el_jwt_cache_new (3);
+  g_autoptr (ElJwtClaims) claims = el_jwt_claims_new (USER_ID, EL_ROLE_CHARGE_NURSE, UNIT_ID, NOW, 3600);
+  g_autofree char *token = el_jwt_sign (secret (), secret_len (), claims);
+  gsize len = strlen (token);
+
+  g_assert_cmpuint (el_jwt_cache_get_size (cache), ==, 0);
+  /* twice: the second answer comes from the cache, with the same claims */
+  for (guint round = 0; round < 2; round++)
+    {
+      g_autoptr (ElJwtClaims) out = NULL;
+      g_autoptr (GError) error = NULL;
+
+      g_assert_true (el_jwt_verify_cached (cache, secret (), secret_len (), token, NOW + 10, &out, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (out->sub, ==, USER_ID);
+      g_assert_cmpint (out->role, ==, EL_ROLE_CHARGE_NURSE);
+      g_assert_cmpstr (out->unit_id, ==, UNIT_ID);
+      g_assert_cmpstr (out->jti, ==, claims->jti);
+      g_assert_cmpint (out->exp, ==, NOW + 3600);
+      g_assert_cmpuint (el_jwt_cache_get_size (cache), ==, 1);
+    }
+
+  /* a known token out of its time: expired (or not yet valid) exactly as el_jwt_verify() says */
+  {
+    g_autoptr (GError) error = NULL;
+    ElJwtClaims *out = NULL;
+
+    g_assert_true (el_jwt_verify_cached (cache, secret (), secret_len (), token, NOW + 3660, NULL, &error));
+    g_assert_false (el_jwt_verify_cached (cache, secret (), secret_len (), token, NOW + 3661, &out, &error));
+    g_assert_error (error, EL_JWT_ERROR, EL_JWT_ERROR_EXPIRED);
+    g_assert_null (out);
+    g_clear_error (&error);
+    g_assert_false (el_jwt_verify_cached (cache, secret (), secret_len (), token, NOW - 61, &out, &error));
+    g_assert_error (error, EL_JWT_ERROR, EL_JWT_ERROR_NOT_YET_VALID);
+    g_assert_null (out);
+  }
+
+  /* every bit flip of a cached token is still refused */
+  for (gsize pos = 0; pos < len; pos++)
+    for (guint bit = 0; bit < 8; bit++)
+      {
+        g_autofree char *forged = g_strdup (token);
+        g_autoptr (GError) error = NULL;
+        ElJwtClaims *out = NULL;
+
+        forged[pos] = (char) ((guchar) forged[pos] ^ (1u << bit));
+        if (forged[pos] == '\0')
+          continue;
+        if (el_jwt_verify_cached (cache, secret (), secret_len (), forged, NOW + 10, &out, &error))
+          g_error ("a token with bit %u of byte %" G_GSIZE_FORMAT " flipped was accepted", bit, pos);
+        g_assert_error (error, EL_JWT_ERROR, error->code);
+        g_assert_null (out);
+      }
+  /* a prefix of a cached token, another secret, no token */
+  {
+    g_autofree char *prefix = g_strndup (token, len - 1);
+    g_autoptr (GError) error = NULL;
+
+    g_assert_false (el_jwt_verify_cached (cache, secret (), secret_len (), prefix, NOW, NULL, &error));
+    g_assert_error (error, EL_JWT_ERROR, EL_JWT_ERROR_MALFORMED);
+    g_clear_error (&error);
+    g_assert_false (el_jwt_verify_cached (cache, secret (), secret_len (), NULL, NOW, NULL, &error));
+    g_assert_error (error, EL_JWT_ERROR, EL_JWT_ERROR_MALFORMED);
+  }
+  g_assert_cmpuint (el_jwt_cache_get_size (cache), ==, 1);
+
+  /* bounded: the fourth token starts the cache over */
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr (ElJwtClaims) other = el_jwt_claims_new (USER_ID, EL_ROLE_NURSE, NULL, NOW + i, 3600);
+      g_autofree char *other_token = el_jwt_sign (secret (), secret_len (), other);
+      g_autoptr (GError) error = NULL;
+
+      g_assert_true (
+          el_jwt_verify_cached (cache, secret (), secret_len (), other_token, NOW + 10, NULL, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_cmpuint (el_jwt_cache_get_size (cache), ==, 1);
+}
+
 static void
 test_not_strict_json (void)
 {
@@ -942,6 +1026,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/el/server/jwt/forged/non-canonical-base64", test_non_canonical_base64);
   g_test_add_func ("/el/server/jwt/forged/segments", test_segments);
   g_test_add_func ("/el/server/jwt/forged/size-limit", test_size_limit);
+  g_test_add_func ("/el/server/jwt/cache", test_cache);
 
   return g_test_run ();
 }

@@ -3,6 +3,9 @@
 
 #include "el-server-context.h"
 
+/* Access tokens remembered as accepted: a few per signed-in client (~200 bytes each). */
+#define EL_SERVER_TOKEN_CACHE_ENTRIES 4096
+
 /**
  * el_server_context_new:
  * @config: the configuration (borrowed; must outlive the context)
@@ -27,6 +30,7 @@ el_server_context_new (ElServerConfig *config, ElDb *db, ElHttpServer *server)
   ctx->server = server;
   ctx->refresh_store = el_refresh_store_new (db, config->refresh_expires_seconds);
   ctx->login_guard = el_login_guard_new ();
+  ctx->token_cache = el_jwt_cache_new (EL_SERVER_TOKEN_CACHE_ENTRIES);
   ctx->metrics = el_http_server_get_metrics (server);
   return ctx;
 }
@@ -38,6 +42,7 @@ el_server_context_free (ElServerContext *ctx)
     return;
   g_clear_pointer (&ctx->refresh_store, el_refresh_store_free);
   g_clear_pointer (&ctx->login_guard, el_login_guard_free);
+  g_clear_pointer (&ctx->token_cache, el_jwt_cache_free);
   g_clear_object (&ctx->db);
   g_free (ctx);
 }

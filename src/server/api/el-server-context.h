@@ -6,6 +6,7 @@
 #include "el-db.h"
 #include "el-job-runner.h"
 #include "el-http-server.h"
+#include "el-jwt.h"
 #include "el-server-config.h"
 #include "el-throttle.h"
 #include "el-tokens.h"
@@ -21,6 +22,7 @@ G_BEGIN_DECLS
  * - server: the HTTP server (borrowed: the server holds the routes, which point back here);
  * - refresh_store: refresh-token families on @db (owned);
  * - login_guard: the login throttle (owned);
+ * - token_cache: the access tokens accepted so far (owned; el_jwt_verify_cached());
  * - metrics: the server's metrics (borrowed from @server);
  * - jobs: the job runner (borrowed; %NULL when speech jobs are off), woken after an upload commits.
  *
@@ -34,6 +36,7 @@ typedef struct
   ElHttpServer *server;
   ElRefreshStore *refresh_store;
   ElLoginGuard *login_guard;
+  ElJwtCache *token_cache;
   ElMetrics *metrics;
   ElJobRunner *jobs;
 } ElServerContext;

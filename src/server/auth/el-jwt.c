@@ -536,6 +536,19 @@ check_audience (JsonObject *payload)
   return found;
 }
 
+/* Step 6. Timestamps are in [0, 2^53): neither difference can overflow, whatever @now is. */
+static gboolean
+check_time (const ElJwtClaims *claims, gint64 now, GError **error)
+{
+  if (now > claims->exp && now - claims->exp > EL_JWT_LEEWAY_SECONDS)
+    return set_error (error, EL_JWT_ERROR_EXPIRED, "The token has expired");
+  if (claims->nbf - EL_JWT_LEEWAY_SECONDS > now)
+    return set_error (error, EL_JWT_ERROR_NOT_YET_VALID, "The token is not valid yet (nbf)");
+  if (claims->iat - EL_JWT_LEEWAY_SECONDS > now)
+    return set_error (error, EL_JWT_ERROR_NOT_YET_VALID, "The token was issued in the future (iat)");
+  return TRUE;
+}
+
 static gboolean
 read_claims (JsonObject *payload, gint64 now, ElJwtClaims *claims, GError **error)
 {
@@ -564,13 +577,8 @@ read_claims (JsonObject *payload, gint64 now, ElJwtClaims *claims, GError **erro
   if (!is_jti (jti))
     return set_error (error, EL_JWT_ERROR_CLAIMS, "The token's jti is missing or malformed");
 
-  /* Timestamps are in [0, 2^53): neither difference can overflow, whatever @now is. */
-  if (now > claims->exp && now - claims->exp > EL_JWT_LEEWAY_SECONDS)
-    return set_error (error, EL_JWT_ERROR_EXPIRED, "The token has expired");
-  if (claims->nbf - EL_JWT_LEEWAY_SECONDS > now)
-    return set_error (error, EL_JWT_ERROR_NOT_YET_VALID, "The token is not valid yet (nbf)");
-  if (claims->iat - EL_JWT_LEEWAY_SECONDS > now)
-    return set_error (error, EL_JWT_ERROR_NOT_YET_VALID, "The token was issued in the future (iat)");
+  if (!check_time (claims, now, error))
+    return FALSE;
 
   claims->sub = g_strdup (sub);
   claims->unit_id = g_strdup (unit_id);
@@ -660,5 +668,133 @@ el_jwt_verify (const guint8 *secret,
 
   if (claims != NULL)
     *claims = g_steal_pointer (&result);
+  return TRUE;
+}
+
+/* The cache of accepted tokens ---------------------------------------------------------------- */
+
+#define DIGEST_BYTES 32
+
+struct ElJwtCache
+{
+  GMutex lock;
+  GHashTable *tokens; /* GBytes (SHA-256 of the token) -> ElJwtClaims */
+  guint max_entries;
+};
+
+/**
+ * el_jwt_cache_new:
+ * @max_entries: how many accepted tokens to remember, at least 1
+ *
+ * Returns: (transfer full): an empty cache (see el-jwt.h)
+ */
+ElJwtCache *
+el_jwt_cache_new (guint max_entries)
+{
+  ElJwtCache *cache;
+
+  g_return_val_if_fail (max_entries > 0, NULL);
+
+  cache = g_new0 (ElJwtCache, 1);
+  g_mutex_init (&cache->lock);
+  cache->tokens = g_hash_table_new_full (g_bytes_hash, g_bytes_equal, (GDestroyNotify) g_bytes_unref,
+                                         (GDestroyNotify) el_jwt_claims_free);
+  cache->max_entries = max_entries;
+  return cache;
+}
+
+void
+el_jwt_cache_free (ElJwtCache *cache)
+{
+  if (cache == NULL)
+    return;
+  g_hash_table_unref (cache->tokens);
+  g_mutex_clear (&cache->lock);
+  g_free (cache);
+}
+
+/* How many accepted tokens the cache holds (for tests). */
+guint
+el_jwt_cache_get_size (ElJwtCache *cache)
+{
+  guint size;
+
+  g_return_val_if_fail (cache != NULL, 0);
+
+  g_mutex_lock (&cache->lock);
+  size = g_hash_table_size (cache->tokens);
+  g_mutex_unlock (&cache->lock);
+  return size;
+}
+
+/**
+ * el_jwt_verify_cached:
+ * @cache: the cache of @secret's tokens
+ * @secret: (array length=secret_len): as for el_jwt_verify()
+ * @secret_len: its length
+ * @token: (nullable): as for el_jwt_verify()
+ * @now: as for el_jwt_verify()
+ * @claims: (out) (optional) (transfer full): as for el_jwt_verify()
+ * @error: as for el_jwt_verify()
+ *
+ * el_jwt_verify() for a token seen before without its cryptography and parsing: the same answer
+ * for every token and time.
+ *
+ * Returns: %TRUE if @token is a valid access token now
+ */
+gboolean
+el_jwt_verify_cached (ElJwtCache *cache,
+                      const guint8 *secret,
+                      gsize secret_len,
+                      const char *token,
+                      gint64 now,
+                      ElJwtClaims **claims,
+                      GError **error)
+{
+  g_autoptr (ElJwtClaims) verified = NULL;
+  g_autoptr (GChecksum) checksum = NULL;
+  g_autoptr (GBytes) key = NULL;
+  guint8 digest[DIGEST_BYTES];
+  gsize digest_len = sizeof digest;
+  gsize len;
+
+  g_return_val_if_fail (cache != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (token == NULL || (len = strnlen (token, EL_JWT_MAX_TOKEN_BYTES + 1)) > EL_JWT_MAX_TOKEN_BYTES)
+    return el_jwt_verify (secret, secret_len, token, now, claims, error);
+  /* GLib's SHA-256: OpenSSL 3 looks its implementation up on every one-shot call, which costs
+   * more than hashing a token */
+  checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_checksum_update (checksum, (const guchar *) token, (gssize) len);
+  g_checksum_get_digest (checksum, digest, &digest_len);
+  g_assert (digest_len == DIGEST_BYTES);
+  key = g_bytes_new (digest, sizeof digest);
+
+  g_mutex_lock (&cache->lock);
+  {
+    const ElJwtClaims *known = g_hash_table_lookup (cache->tokens, key);
+
+    /* a token accepted before, still in its time: the same claims (else the full check says why) */
+    if (known != NULL && check_time (known, now, NULL))
+      verified = el_jwt_claims_copy (known);
+  }
+  g_mutex_unlock (&cache->lock);
+  if (verified != NULL)
+    {
+      if (claims != NULL)
+        *claims = g_steal_pointer (&verified);
+      return TRUE;
+    }
+
+  if (!el_jwt_verify (secret, secret_len, token, now, &verified, error))
+    return FALSE;
+  g_mutex_lock (&cache->lock);
+  if (g_hash_table_size (cache->tokens) >= cache->max_entries)
+    g_hash_table_remove_all (cache->tokens);
+  g_hash_table_replace (cache->tokens, g_steal_pointer (&key), el_jwt_claims_copy (verified));
+  g_mutex_unlock (&cache->lock);
+  if (claims != NULL)
+    *claims = g_steal_pointer (&verified);
   return TRUE;
 }

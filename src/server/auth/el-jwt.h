@@ -98,10 +98,33 @@ gboolean el_jwt_verify (const guint8 *secret,
                         ElJwtClaims **claims,
                         GError **error);
 
+/*
+ * ElJwtCache: el_jwt_verify() with a memory of the tokens it accepted, for the bearer token that
+ * a client sends with every request. Accepting a token is a pure function of the token, the
+ * secret and the time, so a token seen before is found by the SHA-256 of its exact bytes (the
+ * token itself is not kept) and only the time checks (step 6) run again; a token that fails them,
+ * or any token not in the cache, goes through el_jwt_verify() in full. Nothing about the user is
+ * cached: callers still check the account (disabled, role) on every request. One cache serves one
+ * secret; at most @max_entries tokens are kept (beyond, the cache starts over). Thread-safe.
+ */
+typedef struct ElJwtCache ElJwtCache;
+
+ElJwtCache *el_jwt_cache_new (guint max_entries);
+void el_jwt_cache_free (ElJwtCache *cache);
+guint el_jwt_cache_get_size (ElJwtCache *cache);
+gboolean el_jwt_verify_cached (ElJwtCache *cache,
+                               const guint8 *secret,
+                               gsize secret_len,
+                               const char *token,
+                               gint64 now,
+                               ElJwtClaims **claims,
+                               GError **error);
+
 /* base64url without padding (RFC 4648 §5), shared with el-tokens. */
 char *el_base64url_encode (const guint8 *data, gsize len);
 guint8 *el_base64url_decode (const char *text, gsize text_len, gsize *out_len);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ElJwtClaims, el_jwt_claims_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ElJwtCache, el_jwt_cache_free)
 
 G_END_DECLS

@@ -305,6 +305,46 @@ el_repo_user_get (ElDb *db, const char *user_id, char **password_hash, gboolean 
 }
 
 /**
+ * el_repo_user_get_access:
+ * @db: a connection
+ * @user_id: a user's id
+ * @role: (out): the user's role
+ * @unit_id: (out) (transfer full) (nullable): the user's unit
+ * @disabled: (out): %TRUE if the account may not sign in
+ * @error: %EL_REPO_ERROR_NOT_FOUND, an EL_DB_ERROR
+ *
+ * What the authenticator needs of an account on every request, without the whole user.
+ *
+ * Returns: %TRUE if the user exists
+ */
+gboolean
+el_repo_user_get_access (
+    ElDb *db, const char *user_id, ElRole *role, char **unit_id, gboolean *disabled, GError **error)
+{
+  g_autoptr (ElDbStmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (user_id != NULL && role != NULL && unit_id != NULL && disabled != NULL, FALSE);
+
+  *unit_id = NULL;
+  *disabled = FALSE;
+  stmt = el_db_prepare (db, "SELECT role, unit_id, disabled_at FROM users WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  el_repo_bind_text (stmt, 1, user_id);
+  rc = el_db_step (db, stmt, error);
+  if (rc == SQLITE_DONE)
+    return el_repo_fail (error, EL_REPO_ERROR_NOT_FOUND, "no such user");
+  if (rc != SQLITE_ROW)
+    return FALSE;
+  if (!el_role_from_string (el_repo_column_text (stmt, 0), role))
+    *role = EL_ROLE_NURSE; /* as user_from_row(): the CHECK constraint allows nothing else */
+  *unit_id = g_strdup (el_repo_column_text (stmt, 1));
+  *disabled = sqlite3_column_type (stmt, 2) != SQLITE_NULL;
+  return TRUE;
+}
+
+/**
  * el_repo_user_get_by_email:
  * @db: a connection
  * @email: an email address, any case

@@ -25,6 +25,8 @@ gboolean el_repo_unit_write_json (ElDb *db, const char *unit_id, GString *out, G
 
 ElUser *
 el_repo_user_get (ElDb *db, const char *user_id, char **password_hash, gboolean *disabled, GError **error);
+gboolean el_repo_user_get_access (
+    ElDb *db, const char *user_id, ElRole *role, char **unit_id, gboolean *disabled, GError **error);
 ElUser *el_repo_user_get_by_email (
     ElDb *db, const char *email, char **password_hash, gboolean *disabled, GError **error);
 GPtrArray *el_repo_users_list_by_unit (ElDb *db, const char *unit_id, GError **error);
