@@ -5,7 +5,7 @@
 #include "el-db-private.h"
 
 /*
- * Schema version 1.
+ * Schema version 1 (version 2 below replaces one index).
  *
  * Conventions
  * - Connections run with trusted_schema=OFF, so the schema calls no function that SQLite does not
@@ -252,8 +252,19 @@ static const char schema_v1[] =
     "CREATE INDEX jobs_state_run_after ON jobs (state, run_after);\n"
     "CREATE INDEX jobs_recording ON jobs (recording_id);\n";
 
+/*
+ * Schema version 2: a unit's handoff list (newest shift first, then created_at, then id, the
+ * order of GET /api/v1/handoffs and of its cursor) is read in index order. The index it replaces,
+ * the seed's handoffs(unit_id, shift_date), is its prefix, so every query that used it still can;
+ * with it, SQLite sorted each shift date's handoffs in a temporary B-tree on every page.
+ */
+static const char schema_v2[] =
+    "CREATE INDEX handoffs_unit_list ON handoffs (unit_id, shift_date, created_at, id);\n"
+    "DROP INDEX handoffs_unit_shift_date;\n";
+
 static const ElDbMigration migrations[] = {
   { 1, schema_v1 },
+  { 2, schema_v2 },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == EL_DB_SCHEMA_VERSION);
