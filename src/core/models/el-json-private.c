@@ -525,61 +525,86 @@ el_json_parse_document (const char *data, gssize len, GError **error)
 
 /* Generator */
 
+/* The escape of a byte that needs one, or %NULL (then 0x00-0x1f not listed: \u00XX). */
+static const char *
+short_escape (guchar c)
+{
+  switch (c)
+    {
+      case '"':
+        return "\\\"";
+      case '\\':
+        return "\\\\";
+      case '\b':
+        return "\\b";
+      case '\f':
+        return "\\f";
+      case '\n':
+        return "\\n";
+      case '\r':
+        return "\\r";
+      case '\t':
+        return "\\t";
+      default:
+        return NULL;
+    }
+}
+
+static inline gboolean
+needs_escape (guchar c)
+{
+  return c < 0x20 || c == '"' || c == '\\';
+}
+
+/* Measures the escaped text first, then writes it into the string in place: one allocation at
+ * most, no call per piece (the list endpoints write thousands of strings per response). */
 static void
 append_string (GString *out, const char *str)
 {
-  const guchar *run = (const guchar *) str;
-  const guchar *p;
+  const guchar *s = (const guchar *) str;
+  gsize len = 0;
+  gsize escaped = 0;
+  gsize start = out->len;
+  char *p;
 
-  g_string_append_c (out, '"');
-  for (p = run; *p != '\0'; p++)
+  for (; s[len] != '\0'; len++)
+    if (G_UNLIKELY (needs_escape (s[len])))
+      escaped += short_escape (s[len]) != NULL ? 1 : 5;
+
+  g_string_set_size (out, start + len + escaped + 2);
+  p = out->str + start;
+  *p++ = '"';
+  if (escaped == 0)
     {
-      const char *escape;
-      char unicode[7];
-
-      if (*p >= 0x20 && *p != '"' && *p != '\\')
-        continue;
-      /* Copy the run of characters that need no escape in one go, then the escape. */
-      g_string_append_len (out, (const char *) run, p - run);
-      run = p + 1;
-      switch (*p)
-        {
-          case '"':
-            escape = "\\\"";
-            break;
-          case '\\':
-            escape = "\\\\";
-            break;
-          case '\b':
-            escape = "\\b";
-            break;
-          case '\f':
-            escape = "\\f";
-            break;
-          case '\n':
-            escape = "\\n";
-            break;
-          case '\r':
-            escape = "\\r";
-            break;
-          case '\t':
-            escape = "\\t";
-            break;
-          default:
-            unicode[0] = '\\';
-            unicode[1] = 'u';
-            unicode[2] = '0';
-            unicode[3] = '0';
-            unicode[4] = "0123456789abcdef"[*p >> 4];
-            unicode[5] = "0123456789abcdef"[*p & 0xf];
-            unicode[6] = '\0';
-            escape = unicode;
-            break;
-        }
-      g_string_append (out, escape);
+      memcpy (p, s, len);
+      p += len;
     }
-  g_string_append_len (out, (const char *) run, p - run);
-  g_string_append_c (out, '"');
+  else
+    for (gsize i = 0; i < len; i++)
+      {
+        const char *escape;
+
+        if (!needs_escape (s[i]))
+          {
+            *p++ = (char) s[i];
+            continue;
+          }
+        escape = short_escape (s[i]);
+        if (escape != NULL)
+          {
+            *p++ = escape[0];
+            *p++ = escape[1];
+            continue;
+          }
+        *p++ = '\\';
+        *p++ = 'u';
+        *p++ = '0';
+        *p++ = '0';
+        *p++ = "0123456789abcdef"[s[i] >> 4];
+        *p++ = "0123456789abcdef"[s[i] & 0xf];
+      }
+  *p++ = '"';
+  g_assert (p == out->str + out->len);
 }
 
 /**

@@ -20,9 +20,10 @@
  *   handoffs.failure_reason, recordings.error and jobs.last_error are system messages: they must
  *   never quote a transcript or a name.
  * - Every table has the indexes its queries need: the seed's (users(email), patients(unit_id, room,
- *   bed), handoffs(unit_id, shift_date), handoffs(patient_id, created_at), sbar_versions(handoff_id,
- *   version), recordings(handoff_id), refresh_tokens(user_id), refresh_tokens(family_id),
- *   audit_events(entity_type, entity_id)) plus the change feed's and the job queue's.
+ *   bed), handoffs(unit_id, shift_date) (since version 2 the prefix of handoffs_unit_list),
+ *   handoffs(patient_id, created_at), sbar_versions(handoff_id, version), recordings(handoff_id),
+ *   refresh_tokens(user_id), refresh_tokens(family_id), audit_events(entity_type, entity_id)) plus
+ *   the change feed's and the job queue's.
  *
  * Tables
  * - meta: key/value of the database itself ("key_check": a value sealed with the PHI key, so a

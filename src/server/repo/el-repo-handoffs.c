@@ -104,8 +104,7 @@ handoff_write_row_json (ElDb *db, ElDbStmt *stmt, GString *out, GError **error)
   el_repo_json_put_string (out, "created_by", el_repo_column_text (stmt, 8));
   el_repo_json_put_timestamp (out, "created_at", el_repo_column_text (stmt, 9));
   el_repo_json_put_timestamp (out, "updated_at", el_repo_column_text (stmt, 10));
-  el_repo_json_put_member (out, "latest_version");
-  g_string_append_printf (out, "%d", sqlite3_column_int (stmt, 11));
+  el_repo_json_put_int (out, "latest_version", sqlite3_column_int (stmt, 11));
   el_repo_json_put_string (out, "etag", el_repo_column_text (stmt, 12));
   el_repo_json_put_string (out, "signed_by", el_repo_column_text (stmt, 13));
   el_repo_json_put_timestamp (out, "signed_at", el_repo_column_text (stmt, 14));

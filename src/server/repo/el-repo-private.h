@@ -86,6 +86,7 @@ ElPatient *el_repo_patient_load (ElDb *db, const char *patient_id, GError **erro
 /* The change feed's JSON text of an entity, appended to @out (%EL_REPO_ERROR_NOT_FOUND when gone). */
 void el_repo_json_put_member (GString *out, const char *name);
 void el_repo_json_put_string (GString *out, const char *name, const char *value);
+void el_repo_json_put_int (GString *out, const char *name, gint64 value);
 void el_repo_json_put_timestamp (GString *out, const char *name, const char *text);
 gboolean el_repo_sbar_write_json (ElDb *db, const char *version_id, GString *out, GError **error);
 gboolean el_repo_patient_write_json (ElDb *db, const char *patient_id, GString *out, GError **error);

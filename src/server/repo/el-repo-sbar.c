@@ -497,8 +497,7 @@ el_repo_sbar_write_json (ElDb *db, const char *version_id, GString *out, GError 
   g_string_append (out, "{\"id\":");
   el_json_append_string (out, version_id);
   el_repo_json_put_string (out, "handoff_id", el_repo_column_text (stmt, 1));
-  el_repo_json_put_member (out, "version");
-  g_string_append_printf (out, "%d", sqlite3_column_int (stmt, 2));
+  el_repo_json_put_int (out, "version", sqlite3_column_int (stmt, 2));
   el_repo_json_put_member (out, "previous_version_id");
   if (el_repo_column_text (stmt, 3) != NULL)
     el_json_append_string (out, el_repo_column_text (stmt, 3));

@@ -103,8 +103,7 @@ el_repo_unit_write_json (ElDb *db, const char *unit_id, GString *out, GError **e
   el_repo_json_put_string (out, "floor", el_repo_column_text (stmt, 3));
   if (sqlite3_column_type (stmt, 4) != SQLITE_NULL)
     {
-      el_repo_json_put_member (out, "bed_count");
-      g_string_append_printf (out, "%d", sqlite3_column_int (stmt, 4));
+      el_repo_json_put_int (out, "bed_count", sqlite3_column_int (stmt, 4));
     }
   g_string_append_c (out, '}');
   return TRUE;

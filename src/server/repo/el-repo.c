@@ -217,9 +217,39 @@ el_repo_column_timestamp (ElDbStmt *stmt, int col)
 void
 el_repo_json_put_member (GString *out, const char *name)
 {
-  g_string_append (out, ",\"");
-  g_string_append (out, name);
-  g_string_append (out, "\":");
+  gsize len = strlen (name);
+  gsize start = out->len;
+  char *p;
+
+  /* `,"name":` in place, in one piece */
+  g_string_set_size (out, start + len + 4);
+  p = out->str + start;
+  p[0] = ',';
+  p[1] = '"';
+  memcpy (p + 2, name, len);
+  p[len + 2] = '"';
+  p[len + 3] = ':';
+}
+
+/* `,"name":N` */
+void
+el_repo_json_put_int (GString *out, const char *name, gint64 value)
+{
+  char buf[24];
+  char *end = buf + sizeof buf;
+  char *p = end;
+  guint64 magnitude = value < 0 ? (guint64) 0 - (guint64) value : (guint64) value;
+
+  el_repo_json_put_member (out, name);
+  do
+    {
+      *--p = (char) ('0' + magnitude % 10);
+      magnitude /= 10;
+    }
+  while (magnitude != 0);
+  if (value < 0)
+    *--p = '-';
+  g_string_append_len (out, p, end - p);
 }
 
 void
