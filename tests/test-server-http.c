@@ -1137,6 +1137,135 @@ test_json_bodies (void)
   g_assert_cmpint (el_test_server_stop (server), ==, 0);
 }
 
+/* EL_HTTP_ROUTE_WORKER: the handler runs on a worker thread; its answer (status, body, headers) goes
+ * out with every common header; the main loop keeps answering meanwhile; a client that leaves
+ * while its handler runs, and a SIGTERM while one runs, are handled. */
+typedef struct
+{
+  Response *response;
+  gboolean done;
+} Pending;
+
+static void
+pending_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Pending *pending = user_data;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+
+  if (body != NULL)
+    {
+      pending->response = g_new0 (Response, 1);
+      pending->response->status = soup_message_get_status (msg);
+      pending->response->headers = soup_message_headers_ref (soup_message_get_response_headers (msg));
+      pending->response->body = g_steal_pointer (&body);
+    }
+  pending->done = TRUE;
+}
+
+static void
+send_pending (SoupSession *session, const char *url, GCancellable *cancellable, Pending *pending)
+{
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
+
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, cancellable, pending_done_cb, pending);
+}
+
+static void
+test_workers (void)
+{
+  g_autoptr (ElTestServer) server = start_server (NULL);
+  g_autoptr (SoupSession) session = new_session ();
+  g_autoptr (SoupSession) other = new_session ();
+  g_autofree char *slow = el_test_server_url (server, "/api/_test/worker?ms=1500");
+  g_autofree char *slow_again = el_test_server_url (server, "/api/_test/worker?ms=1000");
+
+  {
+    g_autoptr (Response) r = http_get (session, server, "/api/_test/worker");
+    g_autoptr (JsonObject) obj = body_object (r);
+
+    g_assert_cmpuint (r->status, ==, 200);
+    g_assert_true (json_object_get_boolean_member (obj, "on_worker"));
+    g_assert_cmpstr (header (r, "X-Test-Header"), ==, "set on the worker");
+    g_assert_cmpstr (header (r, "Content-Type"), ==, "application/json");
+    assert_common_headers (r, "no-store");
+  }
+  {
+    g_autoptr (Response) r = http_get (session, server, "/api/_test/worker?fail=1");
+
+    assert_problem (r, 400, "invalid_request");
+    g_assert_cmpstr (header (r, "X-Test-Header"), ==, "set on the worker");
+  }
+  {
+    g_autoptr (Response) r = http_get (session, server, "/api/_test/worker?ms=x");
+
+    assert_problem (r, 400, "invalid_request");
+    g_assert_null (header (r, "X-Test-Header"));
+  }
+
+  /* a slow handler on a worker does not hold up the main loop */
+  {
+    Pending pending = { NULL, FALSE };
+
+    send_pending (other, slow, NULL, &pending);
+    while (metric_value (session, server, "el_http_requests_in_flight") < 2)
+      {
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (10 * 1000);
+      }
+    {
+      g_autoptr (Response) r = http_get (session, server, "/api/health");
+
+      g_assert_cmpuint (r->status, ==, 200);
+    }
+    g_assert_false (pending.done);
+    while (!pending.done)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_nonnull (pending.response);
+    g_assert_cmpuint (pending.response->status, ==, 200);
+    g_clear_pointer (&pending.response, response_free);
+  }
+
+  /* the client leaves while its handler runs: nothing is sent, the server carries on */
+  {
+    g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+    Pending pending = { NULL, FALSE };
+
+    send_pending (other, slow, cancellable, &pending);
+    while (metric_value (session, server, "el_http_requests_in_flight") < 2)
+      {
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (10 * 1000);
+      }
+    g_cancellable_cancel (cancellable);
+    while (!pending.done)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_null (pending.response);
+    while (metric_value (session, server, "el_http_requests_in_flight") > 1)
+      g_usleep (50 * 1000);
+  }
+
+  /* SIGTERM while a handler runs on a worker: its answer still goes out, then the server stops */
+  {
+    Pending pending = { NULL, FALSE };
+
+    send_pending (other, slow_again, NULL, &pending);
+    while (metric_value (session, server, "el_http_requests_in_flight") < 2)
+      {
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (10 * 1000);
+      }
+    el_test_server_send_signal (server, SIGTERM);
+    while (!pending.done)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_nonnull (pending.response);
+    g_assert_cmpuint (pending.response->status, ==, 200);
+    g_clear_pointer (&pending.response, response_free);
+    g_assert_cmpint (el_test_server_wait (server), ==, 0);
+  }
+}
+
 static void
 test_params_and_head (void)
 {
@@ -1667,6 +1796,7 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/el/server/http/paths", test_paths);
+  g_test_add_func ("/el/server/http/workers", test_workers);
   g_test_add_func ("/el/server/http/templates", test_templates);
   g_test_add_func ("/el/server/http/queries", test_queries);
   g_test_add_func ("/el/server/http/problem-codes", test_problem_codes);

@@ -22,6 +22,8 @@
 
 /* In-flight requests get this long to finish after SIGTERM/SIGINT. */
 #define DRAIN_TIMEOUT_S 10
+/* Threads for the read-only GET handlers (EL_HTTP_ROUTE_WORKER); the main loop does the rest. */
+#define SERVE_WORKERS 2
 
 typedef struct
 {
@@ -441,6 +443,11 @@ el_cmd_serve (int argc, char **argv)
   if (!setup_test_routes (server, &status))
     return status;
 
+  /* the read-only list endpoints run on worker threads, each with its own connection (WAL lets
+   * readers work side by side); writes and everything else stay on the main loop */
+  if (!el_server_context_start_workers (api, SERVE_WORKERS, &error))
+    return el_command_fail (EL_EXIT_FAILURE, "%s", error->message);
+
   el_http_server_add_shutdown_hook (server, checkpoint_database, g_object_ref (db), g_object_unref);
 
   if (!el_http_server_listen (server, config->host, config->port, &error))
@@ -479,6 +486,7 @@ el_cmd_serve (int argc, char **argv)
   g_source_remove (purge_id);
   g_clear_handle_id (&serve.drain_timeout_id, g_source_remove);
   g_signal_handlers_disconnect_by_data (server, &serve);
+  el_http_server_stop_workers (server);
   el_http_server_run_shutdown_hooks (server);
   if (runner != NULL && !el_job_runner_stop (runner, EL_JOB_RUNNER_STOP_WAIT_MS))
     el_log_message (EL_LOG_WARN, "jobs",

@@ -44,8 +44,8 @@ get_changes (ElHttpRequest *req, gpointer user_data)
     }
   scope = el_api_user_unit (ctx, req);
   units[0] = scope;
-  page = el_repo_changes_since (ctx->db, (gint64) since, scope != NULL ? units : NULL, (guint) limit,
-                                &next_cursor, &has_more, &error);
+  page = el_repo_changes_since (el_server_context_get_db (ctx), (gint64) since, scope != NULL ? units : NULL,
+                                (guint) limit, &next_cursor, &has_more, &error);
   if (page == NULL)
     {
       el_api_respond_repo_error (req, error, NULL);
@@ -57,6 +57,8 @@ get_changes (ElHttpRequest *req, gpointer user_data)
 void
 el_api_changes_register (ElServerContext *ctx)
 {
-  el_http_server_add_route (ctx->server, "GET", "/api/v1/changes", EL_HTTP_ROUTE_AUTH | EL_HTTP_ROUTE_PHI,
-                            get_changes, ctx, NULL);
+  /* on a worker thread (read-only, no request header) */
+  el_http_server_add_route (ctx->server, "GET", "/api/v1/changes",
+                            EL_HTTP_ROUTE_AUTH | EL_HTTP_ROUTE_PHI | EL_HTTP_ROUTE_WORKER, get_changes, ctx,
+                            NULL);
 }

@@ -46,7 +46,7 @@ el_api_user_unit (ElServerContext *ctx, ElHttpRequest *req)
   if (user->unit_id != NULL)
     return g_strdup (user->unit_id);
   /* A token without a unit: look the user up (a nurse without a unit sees nothing). */
-  row = el_repo_user_get (ctx->db, user->id, NULL, NULL, NULL);
+  row = el_repo_user_get (el_server_context_get_db (ctx), user->id, NULL, NULL, NULL);
   if (row != NULL && el_user_get_unit_id (row) != NULL)
     return g_strdup (el_user_get_unit_id (row));
   return g_strdup ("");
@@ -565,8 +565,8 @@ list_handoffs (ElHttpRequest *req, gpointer user_data)
   /* The body is written straight from the rows (el_repo_handoffs_list_json()): no model objects. */
   body = g_string_sized_new (16384);
   g_string_append (body, "{\"items\":[");
-  if (!el_repo_handoffs_list_json (ctx->db, &filter, cursor, (guint) limit, body, &next_cursor, &has_more,
-                                   &error))
+  if (!el_repo_handoffs_list_json (el_server_context_get_db (ctx), &filter, cursor, (guint) limit, body,
+                                   &next_cursor, &has_more, &error))
     {
       if (g_error_matches (error, EL_REPO_ERROR, EL_REPO_ERROR_INVALID))
         el_http_request_respond_problem (req, EL_HTTP_PROBLEM_INVALID_REQUEST, "cursor is not valid");
@@ -934,7 +934,9 @@ el_api_handoffs_register (ElServerContext *ctx)
 {
   const ElHttpRouteFlags flags = EL_HTTP_ROUTE_AUTH | EL_HTTP_ROUTE_PHI;
 
-  el_http_server_add_route (ctx->server, "GET", "/api/v1/handoffs", flags, list_handoffs, ctx, NULL);
+  /* the list runs on a worker thread (read-only, no request header) */
+  el_http_server_add_route (ctx->server, "GET", "/api/v1/handoffs", flags | EL_HTTP_ROUTE_WORKER,
+                            list_handoffs, ctx, NULL);
   el_http_server_add_route (ctx->server, "POST", "/api/v1/handoffs", flags | EL_HTTP_ROUTE_JSON,
                             create_handoff, ctx, NULL);
   el_http_server_add_route (ctx->server, "GET", "/api/v1/handoffs/{handoff_id}", flags, get_handoff, ctx,

@@ -26,8 +26,11 @@ G_BEGIN_DECLS
  * - metrics: the server's metrics (borrowed from @server);
  * - jobs: the job runner (borrowed; %NULL when speech jobs are off), woken after an upload commits.
  *
- * Everything here is used from the main loop only (ElDb is one thread at a time). Free the context
- * after the server has stopped serving.
+ * Everything here is used from the main loop only (ElDb is one thread at a time), except in the
+ * handlers of EL_HTTP_ROUTE_WORKER routes, which run on the server's worker threads
+ * (el_server_context_start_workers()): they read the database through el_server_context_get_db()
+ * (the worker's own connection) and use nothing else here but @config and @token_cache. Free the
+ * context after the server has stopped serving and its workers have stopped.
  */
 typedef struct
 {
@@ -42,6 +45,8 @@ typedef struct
 } ElServerContext;
 
 ElServerContext *el_server_context_new (ElServerConfig *config, ElDb *db, ElHttpServer *server);
+gboolean el_server_context_start_workers (ElServerContext *ctx, guint n_workers, GError **error);
+ElDb *el_server_context_get_db (ElServerContext *ctx);
 void el_server_context_free (ElServerContext *ctx);
 gint64 el_server_context_now_ms (void);
 

@@ -23,6 +23,16 @@ struct ElHttpRoute
   ElHttpChunkFunc body_chunk;
 };
 
+/* What a handler on a worker thread answered, applied on the main thread (el-http-request.c). */
+typedef struct
+{
+  gboolean has_response;
+  guint status;
+  char *content_type;
+  GBytes *body;
+  GPtrArray *headers; /* name, value, name, value... */
+} ElHttpDeferred;
+
 struct ElHttpRequest
 {
   gint ref_count;
@@ -73,12 +83,19 @@ struct ElHttpRequest
   gboolean finished;
   gboolean stolen;    /* answered on the raw connection (413 while the body is still arriving) */
   gboolean timed_out; /* closed by the I/O timeout */
+  /* A handler running on a worker thread (EL_HTTP_ROUTE_WORKER): its answer goes to @deferred, which
+   * the main thread applies once the handler has returned. Set and cleared on the main thread only,
+   * while no worker holds the request. */
+  gboolean offloaded;
+  ElHttpDeferred *deferred;
 };
 
 ElHttpRequest *el_http_request_new (ElHttpServer *server, SoupServerMessage *msg);
 void el_http_request_apply_headers (ElHttpRequest *self);
 gboolean el_http_request_has_json_content_type (ElHttpRequest *self);
 void el_http_server_answered_late (ElHttpServer *self, ElHttpRequest *req);
+void el_http_request_begin_offload (ElHttpRequest *self);
+void el_http_request_end_offload (ElHttpRequest *self);
 
 /* el-http-system.c: the test authenticator wraps the real one */
 void el_http_server_steal_authenticator (ElHttpServer *self,

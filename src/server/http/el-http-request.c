@@ -12,6 +12,15 @@ static const char *const exposed_headers =
     "ETag, Location, Retry-After, RateLimit, RateLimit-Policy, RateLimit-Limit, RateLimit-Remaining, "
     "RateLimit-Reset, X-Request-Id";
 
+static void
+deferred_free (ElHttpDeferred *deferred)
+{
+  g_free (deferred->content_type);
+  g_clear_pointer (&deferred->body, g_bytes_unref);
+  g_clear_pointer (&deferred->headers, g_ptr_array_unref);
+  g_free (deferred);
+}
+
 ElHttpRequest *
 el_http_request_new (ElHttpServer *server, SoupServerMessage *msg)
 {
@@ -47,6 +56,7 @@ el_http_request_unref (ElHttpRequest *self)
   g_clear_pointer (&self->query, g_hash_table_unref);
   g_clear_pointer (&self->body_buffer, g_byte_array_unref);
   g_clear_pointer (&self->body, g_bytes_unref);
+  g_clear_pointer (&self->deferred, deferred_free);
   g_clear_object (&self->cancellable);
   g_free (self->user.id);
   g_free (self->user.unit_id);
@@ -101,6 +111,8 @@ el_http_request_get_query_params (ElHttpRequest *self)
 const char *
 el_http_request_get_header (ElHttpRequest *self, const char *name)
 {
+  /* the message belongs to the main thread: EL_HTTP_ROUTE_WORKER handlers read no header */
+  g_return_val_if_fail (!self->offloaded, NULL);
   if (self->msg == NULL)
     return NULL;
   return soup_message_headers_get_one (soup_server_message_get_request_headers (self->msg), name);
@@ -251,6 +263,12 @@ el_http_request_set_header (ElHttpRequest *self, const char *name, const char *v
 {
   g_return_if_fail (name != NULL && value != NULL);
 
+  if (self->offloaded)
+    {
+      g_ptr_array_add (self->deferred->headers, g_strdup (name));
+      g_ptr_array_add (self->deferred->headers, g_strdup (value));
+      return;
+    }
   if (self->msg == NULL || self->finished)
     return;
   soup_message_headers_replace (soup_server_message_get_response_headers (self->msg), name, value);
@@ -259,7 +277,7 @@ el_http_request_set_header (ElHttpRequest *self, const char *name, const char *v
 gboolean
 el_http_request_has_responded (ElHttpRequest *self)
 {
-  return self->responded;
+  return self->offloaded ? self->deferred->has_response : self->responded;
 }
 
 static const char *const security_headers[][2] = {
@@ -335,6 +353,17 @@ respond (ElHttpRequest *self, guint status, const char *content_type, GBytes *bo
   SoupMessageBody *response_body;
 
   g_return_if_fail (status >= 200 && status <= 599);
+
+  if (self->offloaded)
+    {
+      /* on a worker thread: kept for el_http_request_end_offload() on the main thread */
+      g_return_if_fail (!self->deferred->has_response);
+      self->deferred->has_response = TRUE;
+      self->deferred->status = status;
+      self->deferred->content_type = g_strdup (content_type);
+      self->deferred->body = body != NULL ? g_bytes_ref (body) : NULL;
+      return;
+    }
   g_return_if_fail (!self->responded);
 
   self->responded = TRUE;
@@ -433,4 +462,34 @@ el_http_request_respond_problem_full (
   body = el_http_problem_to_bytes (problem);
   json_object_unref (problem);
   respond (self, status, EL_HTTP_PROBLEM_CONTENT_TYPE, body);
+}
+
+/* Main thread, before the handler is handed to a worker thread: from now on, the answer and the
+ * headers it sets are kept aside. */
+void
+el_http_request_begin_offload (ElHttpRequest *self)
+{
+  g_assert (!self->offloaded && self->deferred == NULL);
+  self->deferred = g_new0 (ElHttpDeferred, 1);
+  self->deferred->headers = g_ptr_array_new_with_free_func (g_free);
+  self->offloaded = TRUE;
+}
+
+/* Main thread, once the worker's handler has returned: the answer it gave goes out (nothing is
+ * sent when the client went away meanwhile). */
+void
+el_http_request_end_offload (ElHttpRequest *self)
+{
+  ElHttpDeferred *deferred = g_steal_pointer (&self->deferred);
+
+  g_assert (self->offloaded && deferred != NULL);
+  self->offloaded = FALSE;
+  for (guint i = 0; i + 1 < deferred->headers->len; i += 2)
+    el_http_request_set_header (self, g_ptr_array_index (deferred->headers, i),
+                                g_ptr_array_index (deferred->headers, i + 1));
+  if (deferred->has_response)
+    respond (self, deferred->status, deferred->content_type, deferred->body);
+  else if (!self->responded)
+    el_http_request_respond_problem (self, EL_HTTP_PROBLEM_INTERNAL_ERROR, NULL);
+  deferred_free (deferred);
 }

@@ -70,7 +70,24 @@ struct _ElHttpServer
   GHashTable *active; /* ElHttpRequest (a reference each) */
   GPtrArray *shutdown_hooks;
   guint port;
+
+  /* worker threads for EL_HTTP_ROUTE_WORKER handlers */
+  GMainContext *main_context;
+  GAsyncQueue *jobs;  /* ElHttpRequest, or the quit sentinel */
+  GPtrArray *workers; /* Worker */
 };
+
+typedef struct
+{
+  ElHttpServer *server; /* borrowed: the server stops its workers before it goes */
+  GThread *thread;
+  gpointer data;
+  GDestroyNotify data_destroy;
+} Worker;
+
+/* The calling worker thread's data (NULL on other threads). */
+static GPrivate worker_data_key;
+static int worker_quit; /* its address, queued once per worker, stops it */
 
 G_DEFINE_FINAL_TYPE (ElHttpServer, el_http_server, G_TYPE_OBJECT)
 
@@ -775,6 +792,16 @@ handler_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTab
     return;
 
   disarm_timeout (req);
+  if (req->route != NULL && (req->route->flags & EL_HTTP_ROUTE_WORKER) && req->server != NULL &&
+      req->server->workers != NULL)
+    {
+      /* the handler runs on a worker; the answer comes back to offload_done_cb() */
+      req->paused = TRUE;
+      soup_server_message_pause (msg);
+      el_http_request_begin_offload (req);
+      g_async_queue_push (req->server->jobs, el_http_request_ref (req));
+      return;
+    }
   el_http_request_ref (req);
   if (req->route == NULL)
     el_http_request_respond_problem (req, EL_HTTP_PROBLEM_INTERNAL_ERROR, NULL);
@@ -790,6 +817,119 @@ handler_cb (SoupServer *soup, SoupServerMessage *msg, const char *path, GHashTab
   else if (!req->finished && req->server != NULL)
     arm_timeout (req->server, req); /* a client that stops reading the answer */
   el_http_request_unref (req);
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Worker threads.
+ */
+
+/* Main loop: the worker's handler has returned. */
+static gboolean
+offload_done_cb (gpointer user_data)
+{
+  ElHttpRequest *req = user_data;
+
+  el_http_request_end_offload (req);
+  if (!req->finished && req->server != NULL && req->responded)
+    arm_timeout (req->server, req); /* a client that stops reading the answer */
+  el_http_request_unref (req);
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+worker_main (gpointer user_data)
+{
+  Worker *worker = user_data;
+  ElHttpServer *self = worker->server;
+
+  g_private_set (&worker_data_key, worker->data);
+  for (;;)
+    {
+      gpointer job = g_async_queue_pop (self->jobs);
+      ElHttpRequest *req = job;
+
+      if (job == &worker_quit)
+        break;
+      /* the route and what the handler reads of the request were set before the push and do not
+       * change until the answer is back on the main loop */
+      req->route->handler (req, req->route->user_data);
+      g_main_context_invoke (self->main_context, offload_done_cb, req);
+    }
+  g_private_set (&worker_data_key, NULL);
+  return NULL;
+}
+
+/**
+ * el_http_server_start_workers:
+ * @self: the server, workers not started
+ * @thread_data: (transfer container): one item per worker thread, that thread's data
+ * @destroy: (nullable): frees an item, on the main thread, once its thread has stopped
+ *
+ * Starts the worker threads that run the handlers of EL_HTTP_ROUTE_WORKER routes.
+ *
+ * Returns: %TRUE (%FALSE when @thread_data is empty or workers already run)
+ */
+gboolean
+el_http_server_start_workers (ElHttpServer *self, GPtrArray *thread_data, GDestroyNotify destroy)
+{
+  g_autoptr (GPtrArray) items = thread_data;
+
+  g_return_val_if_fail (EL_IS_HTTP_SERVER (self), FALSE);
+  g_return_val_if_fail (thread_data != NULL && thread_data->len > 0, FALSE);
+  g_return_val_if_fail (self->workers == NULL, FALSE);
+
+  self->jobs = g_async_queue_new ();
+  self->workers = g_ptr_array_new ();
+  for (guint i = 0; i < items->len; i++)
+    {
+      Worker *worker = g_new0 (Worker, 1);
+      g_autofree char *name = g_strdup_printf ("el-http-worker-%u", i);
+
+      worker->server = self;
+      worker->data = g_ptr_array_index (items, i);
+      worker->data_destroy = destroy;
+      worker->thread = g_thread_new (name, worker_main, worker);
+      g_ptr_array_add (self->workers, worker);
+    }
+  return TRUE;
+}
+
+/* Stops the worker threads once each has finished its handler (their answers still go out from
+ * the main loop); later EL_HTTP_ROUTE_WORKER requests run on the main loop. */
+void
+el_http_server_stop_workers (ElHttpServer *self)
+{
+  g_return_if_fail (EL_IS_HTTP_SERVER (self));
+
+  if (self->workers == NULL)
+    return;
+  for (guint i = 0; i < self->workers->len; i++)
+    g_async_queue_push (self->jobs, &worker_quit);
+  for (guint i = 0; i < self->workers->len; i++)
+    {
+      Worker *worker = g_ptr_array_index (self->workers, i);
+
+      g_thread_join (worker->thread);
+      if (worker->data_destroy != NULL && worker->data != NULL)
+        worker->data_destroy (worker->data);
+      g_free (worker);
+    }
+  g_clear_pointer (&self->workers, g_ptr_array_unref);
+  g_clear_pointer (&self->jobs, g_async_queue_unref);
+}
+
+guint
+el_http_server_get_n_workers (ElHttpServer *self)
+{
+  g_return_val_if_fail (EL_IS_HTTP_SERVER (self), 0);
+  return self->workers != NULL ? self->workers->len : 0;
+}
+
+/* On a worker thread: its data (el_http_server_start_workers()); elsewhere %NULL. */
+gpointer
+el_http_worker_get_data (void)
+{
+  return g_private_get (&worker_data_key);
 }
 
 /* ------------------------------------------------------------------------------------------------
@@ -936,6 +1076,7 @@ el_http_server_dispose (GObject *object)
   GHashTableIter iter;
   gpointer key;
 
+  el_http_server_stop_workers (self);
   if (self->active != NULL)
     {
       g_hash_table_iter_init (&iter, self->active);
@@ -974,6 +1115,7 @@ el_http_server_finalize (GObject *object)
   g_clear_pointer (&self->throttle, el_throttle_free);
   g_clear_pointer (&self->health, el_health_free);
   g_clear_pointer (&self->metrics, el_metrics_free);
+  g_clear_pointer (&self->main_context, g_main_context_unref);
   g_free (self->cors_origin);
 
   G_OBJECT_CLASS (el_http_server_parent_class)->finalize (object);
@@ -1000,6 +1142,7 @@ static void
 el_http_server_init (ElHttpServer *self)
 {
   self->routes = g_ptr_array_new_with_free_func ((GDestroyNotify) route_free);
+  self->main_context = g_main_context_ref_thread_default ();
   self->active =
       g_hash_table_new_full (g_direct_hash, g_direct_equal, (GDestroyNotify) el_http_request_unref, NULL);
   self->shutdown_hooks = g_ptr_array_new_with_free_func ((GDestroyNotify) shutdown_hook_free);

@@ -53,6 +53,15 @@ G_BEGIN_DECLS
  * life of the process — about 1.6 MiB per 5,000 connections measured here; README's operations
  * section says how to bound it (a nightly graceful restart) until Debian ships libsoup >= 3.3.
  *
+ * Worker threads: el_http_server_start_workers() starts one thread per item of @thread_data (each
+ * item is that thread's, e.g. its own read connection to the database; el_http_worker_get_data()
+ * returns it on that thread). Requests of EL_HTTP_ROUTE_WORKER routes are then routed,
+ * authenticated and rate limited on the main loop as every request is, and only their handler
+ * runs on a worker: the message is paused meanwhile, and the answer the handler gives (status,
+ * body, headers) is applied on the main loop, where the response is written, logged and counted.
+ * Everything else (I/O, other routes, request bodies) stays on the main loop. Stopped by
+ * el_http_server_stop_workers() or with the server (after the handlers running at the time).
+ *
  * Shutdown: el_http_server_drain() closes the listening sockets; requests in flight finish,
  * later requests on open connections get 503 with `Connection: close`, and ::drained is emitted
  * once nothing is in flight. el_http_server_run_shutdown_hooks() then runs the hooks (the
@@ -77,6 +86,12 @@ G_DECLARE_FINAL_TYPE (ElHttpServer, el_http_server, EL, HTTP_SERVER, GObject)
  * @EL_HTTP_ROUTE_NO_RATE_LIMIT: not rate limited (health, metrics)
  * @EL_HTTP_ROUTE_SYSTEM: answered while the server starts or drains (health, metrics)
  * @EL_HTTP_ROUTE_CACHEABLE: `Cache-Control: no-cache` instead of no-store (the OpenAPI document)
+ * @EL_HTTP_ROUTE_WORKER: the handler runs on a worker thread once el_http_server_start_workers() has
+ *   started them (on the main loop before, or without them). Such a handler reads only the
+ *   request's id, method, route, path parameters, query, client address and user, sets headers and
+ *   answers with the el_http_request_respond_*() calls (never later, from a callback), takes its
+ *   thread's resources (its database connection) from el_http_worker_get_data(), and touches nothing
+ *   else that the main loop uses unless it is thread-safe. No request header: see below.
  */
 typedef enum
 {
@@ -88,6 +103,7 @@ typedef enum
   EL_HTTP_ROUTE_NO_RATE_LIMIT = 1 << 4,
   EL_HTTP_ROUTE_SYSTEM = 1 << 5,
   EL_HTTP_ROUTE_CACHEABLE = 1 << 6,
+  EL_HTTP_ROUTE_WORKER = 1 << 7,
 } ElHttpRouteFlags;
 
 typedef struct ElHttpRoute ElHttpRoute;
@@ -140,6 +156,11 @@ void
 el_http_server_set_rate_limit (ElHttpServer *self, gboolean enabled, guint max_requests, guint window_ms);
 void el_http_server_set_cors_origin (ElHttpServer *self, const char *origin);
 void el_http_server_set_io_timeout (ElHttpServer *self, guint timeout_ms);
+
+gboolean el_http_server_start_workers (ElHttpServer *self, GPtrArray *thread_data, GDestroyNotify destroy);
+void el_http_server_stop_workers (ElHttpServer *self);
+guint el_http_server_get_n_workers (ElHttpServer *self);
+gpointer el_http_worker_get_data (void);
 
 ElMetrics *el_http_server_get_metrics (ElHttpServer *self);
 ElHealth *el_http_server_get_health (ElHttpServer *self);

@@ -151,6 +151,9 @@ el_http_server_add_system_routes (ElHttpServer *self)
  *   POST /api/_test/echo        JSON body, echoed back
  *   GET  /api/_test/whoami      bearer auth; answers {"user_id":…,"role":…}
  *   GET  /api/_test/items/{item_id}   answers {"item_id":…} (the decoded path parameter)
+ *   GET  /api/_test/worker?ms=N EL_HTTP_ROUTE_WORKER: sleeps N ms on the thread it runs on (default
+ *                               0, at most 5000), sets X-Test-Header, answers {"on_worker":…,
+ *                               "slept_ms":N}; ?fail=1 answers 400 invalid_request instead
  *
  * and a test authenticator in front of the real one: `Bearer test.<uuid>.<role>` is that user,
  * `Bearer test.expired` is expired, other `test.` tokens are invalid, and every other token goes to
@@ -279,6 +282,36 @@ item_cb (ElHttpRequest *req, gpointer user_data)
   el_http_request_respond_json (req, SOUP_STATUS_OK, node);
 }
 
+static void
+worker_cb (ElHttpRequest *req, gpointer user_data)
+{
+  const char *ms_text = el_http_request_get_query (req, "ms");
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) node = NULL;
+  guint64 ms = 0;
+
+  if (ms_text != NULL && !g_ascii_string_to_unsigned (ms_text, 10, 0, 5000, &ms, NULL))
+    {
+      el_http_request_respond_problem (req, EL_HTTP_PROBLEM_INVALID_REQUEST, "ms must be 0..5000");
+      return;
+    }
+  g_usleep (ms * 1000);
+  el_http_request_set_header (req, "X-Test-Header", "set on the worker");
+  if (g_strcmp0 (el_http_request_get_query (req, "fail"), "1") == 0)
+    {
+      el_http_request_respond_problem (req, EL_HTTP_PROBLEM_INVALID_REQUEST, "asked to fail");
+      return;
+    }
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "on_worker");
+  json_builder_add_boolean_value (builder, el_http_worker_get_data () != NULL);
+  json_builder_set_member_name (builder, "slept_ms");
+  json_builder_add_int_value (builder, (gint64) ms);
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+  el_http_request_respond_json (req, SOUP_STATUS_OK, node);
+}
+
 typedef struct
 {
   ElHttpAuthFunc func;
@@ -328,6 +361,7 @@ el_http_server_add_test_routes (ElHttpServer *self, GError **error)
                             whoami_cb, NULL, NULL);
   el_http_server_add_route (self, "GET", "/api/_test/items/{item_id}", EL_HTTP_ROUTE_DEFAULT, item_cb, NULL,
                             NULL);
+  el_http_server_add_route (self, "GET", "/api/_test/worker", EL_HTTP_ROUTE_WORKER, worker_cb, NULL, NULL);
   next = g_new0 (NextAuthenticator, 1);
   el_http_server_steal_authenticator (self, &next->func, &next->user_data, &next->destroy);
   el_http_server_set_authenticator (self, test_authenticator, next, (GDestroyNotify) next_authenticator_free);
