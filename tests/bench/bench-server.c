@@ -7,7 +7,8 @@
  *    EL_BENCH_SCALE=full: the issue's 30 units x 30 patients x 90 days (several minutes);
  *    EL_BENCH_SCALE=UxPxD (e.g. 8x20x30): any other size;
  *    EL_BENCH_DATABASE_URL=sqlite:///path (with its ENCRYPTION_KEY in the environment): no seeding, a
- *    database seeded before (the server writes to it: log-in, audit; use a copy);
+ *    database seeded before (the server writes to it: log-in, audit; and `migrate` brings an older
+ *    one up to date: use a copy);
  * 2. starts `eclipselink-server serve --port 0` (RATE_LIMIT_ENABLED=false, LOG_LEVEL=error), logs in
  *    as admin@demo.eclipselink.ai and fetches GET /api/v1/handoffs?unit_id=<first unit> and
  *    GET /api/v1/changes?since=0&limit=100 once;
@@ -199,6 +200,25 @@ run_seed (char **env, guint units, guint per_unit, guint days)
     fail ("seed-demo: %s", error->message);
   if (!g_subprocess_get_if_exited (proc) || g_subprocess_get_exit_status (proc) != 0)
     fail ("seed-demo failed: %s", err != NULL ? err : "");
+}
+
+/* A database seeded by an older build: bring its schema up to date first (idempotent). */
+static void
+run_migrate (char **env)
+{
+  g_autoptr (GSubprocessLauncher) launcher =
+      new_launcher (env, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *err = NULL;
+
+  proc = g_subprocess_launcher_spawn (launcher, &error, EL_SERVER_PATH, "migrate", NULL);
+  if (proc == NULL)
+    fail ("could not run %s: %s", EL_SERVER_PATH, error->message);
+  if (!g_subprocess_communicate_utf8 (proc, NULL, NULL, NULL, &err, &error))
+    fail ("migrate: %s", error->message);
+  if (!g_subprocess_get_if_exited (proc) || g_subprocess_get_exit_status (proc) != 0)
+    fail ("migrate failed: %s", err != NULL ? err : "");
 }
 
 typedef struct
@@ -637,6 +657,8 @@ main (int argc, char **argv)
   env = g_environ_setenv (env, "RATE_LIMIT_ENABLED", "false", TRUE);
   env = g_environ_setenv (env, "LOG_LEVEL", "error", TRUE);
 
+  if (existing != NULL && *existing != '\0')
+    run_migrate (env);
   if (existing == NULL || *existing == '\0')
     {
       g_print ("# seed-demo --units %u --patients-per-unit %u --days %u (EL_BENCH_SCALE=%s) ...\n", units,
