@@ -73,16 +73,19 @@ static gboolean
 handoff_write_row_json (ElDb *db, ElDbStmt *stmt, GString *out, GError **error)
 {
   const char *id = el_repo_column_text (stmt, 0);
+  const char *status_text = el_repo_column_text (stmt, 3);
+  const char *date_text = el_repo_column_text (stmt, 4);
+  const char *shift_text = el_repo_column_text (stmt, 5);
   g_autofree char *note = NULL;
-  g_autofree char *date_text = NULL;
   gsize note_len = 0;
   ElHandoffStatus status = EL_HANDOFF_STATUS_DRAFT;
   ElShift shift = EL_SHIFT_DAY;
   GDate date;
 
-  if (!el_handoff_status_from_string (el_repo_column_text (stmt, 3), &status) ||
-      !el_date_parse (el_repo_column_text (stmt, 4), &date) ||
-      !el_shift_from_string (el_repo_column_text (stmt, 5), &shift))
+  /* checked as the model would read them; what passes is written as stored, which is what the model
+   * writes (nicks match exactly; a date that parses is YYYY-MM-DD with year 1..9999) */
+  if (!el_handoff_status_from_string (status_text, &status) || !el_date_parse (date_text, &date) ||
+      !el_shift_from_string (shift_text, &shift))
     {
       g_set_error (error, EL_DB_ERROR, EL_DB_ERROR_CORRUPT, "handoff %s has an invalid status, date or shift",
                    id);
@@ -90,15 +93,14 @@ handoff_write_row_json (ElDb *db, ElDbStmt *stmt, GString *out, GError **error)
     }
   if (!el_db_column_sealed (db, stmt, 17, "handoffs", id, "readback_note", &note, &note_len, error))
     return FALSE;
-  date_text = el_date_format (&date);
 
   g_string_append (out, "{\"id\":");
   el_json_append_string (out, id);
   el_repo_json_put_string (out, "patient_id", el_repo_column_text (stmt, 1));
   el_repo_json_put_string (out, "unit_id", el_repo_column_text (stmt, 2));
-  el_repo_json_put_string (out, "status", el_handoff_status_to_string (status));
+  el_repo_json_put_string (out, "status", status_text);
   el_repo_json_put_string (out, "shift_date", date_text);
-  el_repo_json_put_string (out, "shift", el_shift_to_string (shift));
+  el_repo_json_put_string (out, "shift", shift_text);
   el_repo_json_put_string (out, "outgoing_nurse_id", el_repo_column_text (stmt, 6));
   el_repo_json_put_string (out, "receiving_nurse_id", el_repo_column_text (stmt, 7));
   el_repo_json_put_string (out, "created_by", el_repo_column_text (stmt, 8));

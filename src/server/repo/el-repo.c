@@ -189,8 +189,7 @@ el_repo_user_scope_unit (ElRole role, const char *user_unit_id)
 const char *
 el_repo_column_text (ElDbStmt *stmt, int col)
 {
-  if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
-    return NULL;
+  /* NULL for SQL NULL (and, in theory, when out of memory) */
   return (const char *) sqlite3_column_text (stmt, col);
 }
 
