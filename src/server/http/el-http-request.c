@@ -3,6 +3,8 @@
 
 #include "el-http-private.h"
 
+#include <string.h>
+
 #include "el-model-types.h"
 
 /* The models' strict parser (size, UTF-8, RFC 8259 syntax, depth) before json-glib sees a byte. */
@@ -291,6 +293,28 @@ static const char *const security_headers[][2] = {
   { "Vary", "Origin" },
 };
 
+/* The Date header's text for now, formatted once per second. */
+static void
+http_date_now (char out[64])
+{
+  G_LOCK_DEFINE_STATIC (date);
+  static gint64 second = -1;
+  static char text[64];
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  G_LOCK (date);
+  if (now != second)
+    {
+      g_autoptr (GDateTime) time = g_date_time_new_from_unix_utc (now);
+      g_autofree char *formatted = time != NULL ? soup_date_time_to_string (time, SOUP_DATE_HTTP) : NULL;
+
+      g_strlcpy (text, formatted != NULL ? formatted : "", sizeof text);
+      second = now;
+    }
+  memcpy (out, text, sizeof text);
+  G_UNLOCK (date);
+}
+
 /* The headers of every response; called when a request starts (so that even libsoup's own
  * answers to unparsable requests carry them) and again with the final status. */
 void
@@ -339,9 +363,9 @@ el_http_request_apply_headers (ElHttpRequest *self)
 
   if (soup_message_headers_get_one (headers, "Date") == NULL)
     {
-      g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-      g_autofree char *date = soup_date_time_to_string (now, SOUP_DATE_HTTP);
+      char date[64];
 
+      http_date_now (date);
       soup_message_headers_replace (headers, "Date", date);
     }
 }
