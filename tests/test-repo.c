@@ -1326,6 +1326,39 @@ test_staff_json (Fixture *f, gconstpointer data)
       g_assert_cmpstr (text->str, ==, expected);
     }
 
+  /* the change feed reads them in its own query: the same text, for an administrator and for a unit */
+  for (guint scope = 0; scope < 2; scope++)
+    {
+      const char *const units_b[] = { UNIT_B, NULL };
+      gint64 next = 0;
+      gboolean more = FALSE;
+      g_autoptr (GBytes) page =
+          el_repo_changes_since (f->db, 0, scope == 0 ? NULL : units_b, 200, &next, &more, &error);
+      g_autofree char *text = NULL;
+
+      g_assert_no_error (error);
+      text = g_strndup (g_bytes_get_data (page, NULL), g_bytes_get_size (page));
+      for (guint i = 0; unit_ids[i] != NULL; i++)
+        {
+          g_autoptr (ElUnit) unit = el_repo_unit_get (f->db, unit_ids[i], &error);
+          g_autofree char *expected = el_unit_to_data (unit, NULL);
+
+          g_assert_nonnull (strstr (text, expected));
+        }
+      for (guint i = 0; user_ids[i] != NULL; i++)
+        {
+          g_autoptr (ElUser) user = el_repo_user_get (f->db, user_ids[i], NULL, NULL, &error);
+          g_autofree char *expected = el_user_to_data (user, NULL);
+
+          /* a unit sees its own staff (and the administrator, who has no unit) */
+          if (scope == 0 || g_strcmp0 (el_user_get_unit_id (user), UNIT_B) == 0 ||
+              el_user_get_unit_id (user) == NULL)
+            g_assert_nonnull (strstr (text, expected));
+          else
+            g_assert_null (strstr (text, expected));
+        }
+    }
+
   g_assert_false (el_repo_unit_write_json (f->db, "9c8b7a60-5f4e-4d3c-9b2a-1f0e9d8cffff", missing, &error));
   g_assert_error (error, EL_REPO_ERROR, EL_REPO_ERROR_NOT_FOUND);
   g_clear_error (&error);

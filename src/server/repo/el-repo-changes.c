@@ -16,7 +16,16 @@ static const struct
   { "handoff", "handoffs" }, { "recording", "recordings" }, { "sbar_version", "sbar_versions" },
 };
 
-#define N_KINDS         G_N_ELEMENTS (kinds)
+#define N_KINDS        G_N_ELEMENTS (kinds)
+#define KIND_UNIT      0
+#define KIND_USER      1
+#define UNIT_FIRST_COL 5
+#define USER_FIRST_COL 10
+#define CHANGE_SELECT                                                                    \
+  "SELECT c.seq AS seq, c.entity_type, c.entity_id, c.op, c.at, " EL_REPO_UNIT_COLUMNS_U \
+  ", " EL_REPO_USER_JSON_COLUMNS_S " FROM changes c "                                    \
+  "LEFT JOIN units u ON c.entity_type = 'unit' AND u.id = c.entity_id "                  \
+  "LEFT JOIN users s ON c.entity_type = 'user' AND s.id = c.entity_id "
 #define ENVELOPE_BYTES  512 /* next_cursor, has_more, member names, brackets */
 #define MAX_UNIT_FILTER EL_REPO_MAX_LIMIT
 
@@ -189,17 +198,15 @@ el_repo_changes_since (ElDb *db,
     }
   /* Without a unit filter: the rowid order. With one: one arm per unit plus the rows of no unit,
    * each an ordered search of changes_unit_seq, merged by SQLite as they stream (an IN list or an
-   * OR would collect and sort every row of the unit first). */
+   * OR would collect and sort every row of the unit first). Units and users, most of a first page,
+   * come with their change row (one-row LEFT JOINs by primary key, which keep that order). */
   if (unit_ids == NULL)
-    g_string_append (sql, "SELECT seq, entity_type, entity_id, op, at FROM changes WHERE seq > ?1");
+    g_string_append (sql, CHANGE_SELECT "WHERE c.seq > ?1");
   else
     {
-      g_string_append (
-          sql, "SELECT seq, entity_type, entity_id, op, at FROM changes WHERE unit_id IS NULL AND seq > ?1");
+      g_string_append (sql, CHANGE_SELECT "WHERE c.unit_id IS NULL AND c.seq > ?1");
       for (guint i = 0; i < n_units; i++)
-        g_string_append_printf (sql,
-                                " UNION ALL SELECT seq, entity_type, entity_id, op, at FROM changes "
-                                "WHERE unit_id = ?%u AND seq > ?1",
+        g_string_append_printf (sql, " UNION ALL " CHANGE_SELECT "WHERE c.unit_id = ?%u AND c.seq > ?1",
                                 i + 2);
     }
   g_string_append (sql, " ORDER BY seq");
@@ -234,7 +241,21 @@ el_repo_changes_since (ElDb *db,
           continue;
         }
       g_string_truncate (item, 0);
-      if (!deleted)
+      if (!deleted && (kind == KIND_UNIT || kind == KIND_USER))
+        {
+          /* joined: the entity is there when its id came back */
+          int first = kind == KIND_UNIT ? UNIT_FIRST_COL : USER_FIRST_COL;
+
+          present = sqlite3_column_type (stmt, first) != SQLITE_NULL;
+          if (present)
+            {
+              if (kind == KIND_UNIT)
+                el_repo_unit_row_write_json (stmt, first, item);
+              else
+                el_repo_user_row_write_json (stmt, first, item);
+            }
+        }
+      else if (!deleted)
         {
           present = write_entity (db, kind, id, item, &local_error);
           if (!present && !g_error_matches (local_error, EL_REPO_ERROR, EL_REPO_ERROR_NOT_FOUND))
