@@ -11,6 +11,7 @@
 #include "el-store.h"
 #include "el-test-api.h"
 #include "el-test-cli.h"
+#include "speech-test-util.h"
 #include "el-test-proxy.h"
 #include "el-test-server.h"
 #include "el-test-util.h"
@@ -91,7 +92,8 @@ cli_runv (const char *data_dir, const char *input, const char *const *args)
   /* the user asked to see the report: its text on stdout is no leak */
   for (guint i = 0; args[i] != NULL; i++)
     if (strcmp (args[i], "sbar") == 0 || strcmp (args[i], "export") == 0 ||
-        strcmp (args[i], "conflicts") == 0)
+        strcmp (args[i], "conflicts") == 0 || strcmp (args[i], "transcribe") == 0 ||
+        strcmp (args[i], "extract") == 0)
       prints_phi = TRUE;
   if (!prints_phi)
     {
@@ -1316,6 +1318,78 @@ test_context (void)
   el_test_remove_tree (dir);
 }
 
+/* ---- transcribe, extract: offline, no account ---- */
+
+static void
+test_speech (void)
+{
+  g_autofree char *dir = new_data_dir ();
+  g_autofree char *tmp = el_test_make_dir ("el-cli-speech-XXXXXX");
+  g_autofree char *text_path = g_build_filename (tmp, "handoff.txt", NULL);
+  g_autofree char *wav_path = g_build_filename (tmp, "handoff.wav", NULL);
+  g_autofree char *bad_path = g_build_filename (tmp, "bad.txt", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) wav = NULL;
+  const char *text = "Situation. She is full code. She is allergic to penicillin, it causes hives. "
+                     "Her temperature is thirty eight point four. If she spikes again, call the resident.";
+
+  g_assert_true (g_file_set_contents (text_path, text, -1, &error));
+  {
+    g_autoptr (CliRun) run = cli_run (dir, NULL, "extract", text_path, "--json");
+    g_autoptr (JsonNode) keep = NULL;
+    JsonObject *doc, *fields;
+
+    assert_cli_status (run, 0);
+    doc = parse_object (run->out, &keep);
+    g_assert_cmpstr (json_object_get_string_member (doc, "engine"), ==, "rules");
+    fields = json_object_get_object_member (doc, "fields");
+    g_assert_cmpstr (
+        json_object_get_string_member (json_object_get_object_member (fields, "code_status"), "value"), ==,
+        "full_code");
+    g_assert_cmpfloat (
+        json_object_get_double_member (
+            json_object_get_object_member (json_object_get_object_member (fields, "vitals"), "temperature_c"),
+            "value"),
+        ==, 38.4);
+    g_assert_true (json_object_has_member (doc, "completeness"));
+  }
+  {
+    /* a file that is not text: usage error, nothing printed on stdout */
+    g_autoptr (CliRun) run = NULL;
+
+    g_assert_true (g_file_set_contents (bad_path, "\xff\xfe\x00junk", 6, &error));
+    run = cli_run (dir, NULL, "extract", bad_path);
+    assert_cli_status (run, 2);
+    g_assert_cmpstr (run->out, ==, "");
+  }
+  {
+    g_autoptr (CliRun) run = cli_run (dir, NULL, "transcribe", text_path);
+
+    assert_cli_status (run, 2); /* not a WAV or Ogg file */
+  }
+  wav = speech_test_synthesise (text, tmp, "cli", &error);
+  g_assert_no_error (error);
+  g_assert_true (
+      g_file_set_contents (wav_path, g_bytes_get_data (wav, NULL), g_bytes_get_size (wav), &error));
+  {
+    g_autoptr (CliRun) run = cli_run (dir, NULL, "transcribe", wav_path, "--json");
+    g_autoptr (JsonNode) keep = NULL;
+    JsonObject *doc;
+    JsonArray *words;
+
+    assert_cli_status (run, 0);
+    doc = parse_object (run->out, &keep);
+    g_assert_cmpstr (json_object_get_string_member (doc, "engine"), ==, "pocketsphinx");
+    g_assert_nonnull (strstr (json_object_get_string_member (doc, "text"), "penicillin"));
+    words = json_object_get_array_member (doc, "words");
+    g_assert_cmpuint (json_array_get_length (words), >, 15);
+    g_assert_cmpfloat (json_object_get_double_member (doc, "real_time_factor"), >, 0);
+    g_assert_cmpint (json_object_get_int_member (doc, "audio_ms"), >, 5000);
+  }
+  el_test_remove_tree (tmp);
+  el_test_remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1345,6 +1419,7 @@ main (int argc, char **argv)
   g_test_add_func ("/el/client/cli/export", test_export);
   g_test_add_func ("/el/client/cli/smoke", test_smoke);
   g_test_add_func ("/el/client/cli/phi-canary", test_phi_canary);
+  g_test_add_func ("/el/client/cli/speech", test_speech);
   g_test_add_func ("/el/client/context/lifecycle", test_context);
   status = g_test_run ();
 
