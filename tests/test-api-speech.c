@@ -4,6 +4,7 @@
  * "ai" with grounded spans -> handoff ready; no speech -> failed with a reason; health and metrics. */
 #include "config.h"
 
+#include <libsoup/soup.h>
 #include <string.h>
 
 #include "el-models.h"
@@ -273,6 +274,203 @@ test_no_speech (Fixture *f, gconstpointer data)
   }
 }
 
+/* ------------------------------------------------------------------------------------------------
+ * An OpenAI-compatible transcription endpoint (POST /v1/audio/transcriptions, verbose_json, as
+ * OpenAI documents it) in its own thread: it fails the first @failures calls with 503, then answers.
+ */
+
+typedef struct
+{
+  GThread *thread;
+  GMainContext *context;
+  GMainLoop *loop;
+  SoupServer *server;
+  guint port;
+  int failures; /* < 0: always fail */
+  gint calls;
+  GMutex lock;
+  GCond ready;
+} FakeOpenAi;
+
+static void
+transcriptions_cb (
+    SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query, gpointer data)
+{
+  FakeOpenAi *fake = data;
+  int call = g_atomic_int_add (&fake->calls, 1);
+  static const char reply[] =
+      "{\"task\":\"transcribe\",\"language\":\"english\",\"duration\":4.0,"
+      "\"text\":\"She is full code. Allergic to penicillin.\","
+      "\"words\":[{\"word\":\"She\",\"start\":0.0,\"end\":0.2},{\"word\":\"is\",\"start\":0.2,\"end\":0.4},"
+      "{\"word\":\"full\",\"start\":0.4,\"end\":0.7},{\"word\":\"code\",\"start\":0.7,\"end\":1.0},"
+      "{\"word\":\"Allergic\",\"start\":1.2,\"end\":1.7},{\"word\":\"to\",\"start\":1.7,\"end\":1.8},"
+      "{\"word\":\"penicillin\",\"start\":1.8,\"end\":2.5}],"
+      "\"segments\":[{\"id\":0,\"start\":0.0,\"end\":2.5,\"text\":\"She is full code. Allergic to "
+      "penicillin.\","
+      "\"avg_logprob\":-0.1}]}";
+
+  if (g_strcmp0 (path, "/v1/audio/transcriptions") != 0 ||
+      g_strcmp0 (soup_server_message_get_method (msg), "POST") != 0)
+    {
+      soup_server_message_set_status (msg, 404, NULL);
+      return;
+    }
+  if (fake->failures < 0 || call < fake->failures)
+    {
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC,
+                                        "{\"error\":{\"message\":\"overloaded\"}}", 33);
+      soup_server_message_set_status (msg, 503, NULL);
+      return;
+    }
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_STATIC, reply, strlen (reply));
+  soup_server_message_set_status (msg, 200, NULL);
+}
+
+static gpointer
+fake_thread (gpointer data)
+{
+  FakeOpenAi *fake = data;
+  g_autoptr (GError) error = NULL;
+  GSList *uris;
+
+  g_main_context_push_thread_default (fake->context);
+  fake->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (fake->server, "/v1", transcriptions_cb, fake, NULL);
+  g_assert_true (soup_server_listen_local (fake->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (fake->server);
+  g_mutex_lock (&fake->lock);
+  fake->port = g_uri_get_port (uris->data);
+  g_cond_signal (&fake->ready);
+  g_mutex_unlock (&fake->lock);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  g_main_loop_run (fake->loop);
+  soup_server_disconnect (fake->server);
+  g_clear_object (&fake->server);
+  g_main_context_pop_thread_default (fake->context);
+  return NULL;
+}
+
+static FakeOpenAi *
+fake_openai_start (int failures)
+{
+  FakeOpenAi *fake = g_new0 (FakeOpenAi, 1);
+
+  fake->failures = failures;
+  fake->context = g_main_context_new ();
+  fake->loop = g_main_loop_new (fake->context, FALSE);
+  g_mutex_init (&fake->lock);
+  g_cond_init (&fake->ready);
+  g_mutex_lock (&fake->lock);
+  fake->thread = g_thread_new ("fake-openai", fake_thread, fake);
+  while (fake->port == 0)
+    g_cond_wait (&fake->ready, &fake->lock);
+  g_mutex_unlock (&fake->lock);
+  return fake;
+}
+
+static gboolean
+quit_cb (gpointer data)
+{
+  g_main_loop_quit (data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+fake_openai_stop (FakeOpenAi *fake)
+{
+  g_main_context_invoke (fake->context, quit_cb, fake->loop);
+  g_thread_join (fake->thread);
+  g_main_loop_unref (fake->loop);
+  g_main_context_unref (fake->context);
+  g_mutex_clear (&fake->lock);
+  g_cond_clear (&fake->ready);
+  g_free (fake);
+}
+
+/* A cloud engine that fails @failures times (-1: always), with fast retries (3 attempts). */
+static void
+cloud_set_up (Fixture *f, int failures, FakeOpenAi **fake)
+{
+  g_autofree char *base = NULL;
+
+  *fake = fake_openai_start (failures);
+  base = g_strdup_printf ("http://127.0.0.1:%u/v1", (*fake)->port);
+  f->server = el_test_server_new ();
+  el_test_server_setenv (f->server, "SPEECH_ENGINE", "openai");
+  el_test_server_setenv (f->server, "SBAR_EXTRACTOR", "rules");
+  el_test_server_setenv (f->server, "OPENAI_BASE_URL", base);
+  el_test_server_setenv (f->server, "EL_TEST_ROUTES", "1");
+  el_test_server_setenv (f->server, "EL_TEST_JOB_RETRY_MS", "200");
+  el_test_demo_prepare (f->server, PASSWORD);
+  el_test_server_start (f->server);
+  f->api = el_test_api_new (f->server);
+  f->nurse = el_test_api_login (f->api, EL_TEST_DEMO_NURSE_A, PASSWORD);
+  f->patient = el_test_api_patient_id (f->api, f->nurse, 0);
+}
+
+/* The engine is down twice: the job is retried with backoff and then succeeds. */
+static void
+test_retried (void)
+{
+  Fixture fixture = { 0 }, *f = &fixture;
+  FakeOpenAi *fake = NULL;
+  g_autoptr (GBytes) wav = el_test_make_wav (3000);
+  g_autofree char *handoff_id = NULL;
+  g_autofree char *recording_id = NULL;
+  g_autoptr (ElRecording) recording = NULL;
+
+  cloud_set_up (f, 2, &fake);
+  recording_id = upload (f, wav, &handoff_id);
+  recording = wait_recording (f, recording_id);
+  g_assert_cmpint (el_recording_get_status (recording), ==, EL_RECORDING_STATUS_COMPLETED);
+  g_assert_cmpstr (el_recording_get_engine (recording), ==, "openai");
+  g_assert_cmpint (g_atomic_int_get (&fake->calls), ==, 3);
+  {
+    g_autofree char *sbar_path = el_test_handoff_path (handoff_id, "/sbar");
+    g_autoptr (ElTestResponse) resp =
+        el_test_api_call (f->api, "GET", sbar_path, f->nurse, NULL, EL_TEST_END);
+    JsonObject *fields;
+
+    g_assert_cmpuint (resp->status, ==, 200);
+    fields = json_object_get_object_member (el_test_response_get_object (resp), "fields");
+    g_assert_cmpstr (
+        json_object_get_string_member (json_object_get_object_member (fields, "code_status"), "value"), ==,
+        "full_code");
+  }
+  fixture_tear_down (f, NULL);
+  fake_openai_stop (fake);
+}
+
+/* The engine never answers: after the last attempt the recording and the handoff fail, with why. */
+static void
+test_failed_for_good (void)
+{
+  Fixture fixture = { 0 }, *f = &fixture;
+  FakeOpenAi *fake = NULL;
+  g_autoptr (GBytes) wav = el_test_make_wav (3000);
+  g_autofree char *handoff_id = NULL;
+  g_autofree char *recording_id = NULL;
+  g_autoptr (ElRecording) recording = NULL;
+
+  cloud_set_up (f, -1, &fake);
+  recording_id = upload (f, wav, &handoff_id);
+  recording = wait_recording (f, recording_id);
+  g_assert_cmpint (el_recording_get_status (recording), ==, EL_RECORDING_STATUS_FAILED);
+  g_assert_nonnull (strstr (el_recording_get_error (recording), "transcription failed"));
+  g_assert_cmpint (g_atomic_int_get (&fake->calls), ==, 3);
+  {
+    g_autofree char *handoff_path = el_test_handoff_path (handoff_id, NULL);
+    g_autoptr (ElTestResponse) resp =
+        el_test_api_call (f->api, "GET", handoff_path, f->nurse, NULL, EL_TEST_END);
+
+    g_assert_cmpstr (el_test_response_get_string (resp, "status"), ==, "failed");
+    g_assert_nonnull (strstr (el_test_response_get_string (resp, "failure_reason"), "transcription failed"));
+  }
+  fixture_tear_down (f, NULL);
+  fake_openai_stop (fake);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -281,5 +479,7 @@ main (int argc, char **argv)
               fixture_tear_down);
   g_test_add ("/el/server/speech/no-speech", Fixture, NULL, fixture_set_up, test_no_speech,
               fixture_tear_down);
+  g_test_add_func ("/el/server/speech/retried", test_retried);
+  g_test_add_func ("/el/server/speech/failed-for-good", test_failed_for_good);
   return g_test_run ();
 }

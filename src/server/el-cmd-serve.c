@@ -320,6 +320,17 @@ start_speech_jobs (ElServerConfig *config, ElHttpServer *server, ElSpeechJobs **
       return NULL;
     }
   el_speech_jobs_register (*speech_out, runner);
+#ifdef EL_TEST_ROUTES
+  /* tests only (a -Dtest_routes=true build with EL_TEST_ROUTES=1): fast retries, 3 attempts */
+  if (g_strcmp0 (g_getenv ("EL_TEST_ROUTES"), "1") == 0)
+    {
+      const char *retry = g_getenv ("EL_TEST_JOB_RETRY_MS");
+      guint64 ms = 0;
+
+      if (retry != NULL && g_ascii_string_to_unsigned (retry, 10, 1, 600000, &ms, NULL))
+        el_job_runner_set_timing (runner, 3, (guint) ms, (guint) ms * 4, 50);
+    }
+#endif
   if (!el_job_runner_start (runner, &error))
     {
       *status = el_command_fail (EL_EXIT_FAILURE, "jobs: %s", error->message);

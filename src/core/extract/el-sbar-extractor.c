@@ -385,6 +385,7 @@ el_sbar_extractor_extract_sync (ElSbarExtractor *self,
 {
   g_autoptr (GMainContext) context = NULL;
   g_autoptr (GAsyncResult) result = NULL;
+  ElExtraction *extraction;
 
   g_return_val_if_fail (EL_IS_SBAR_EXTRACTOR (self), NULL);
   g_return_val_if_fail (transcript != NULL, NULL);
@@ -396,6 +397,12 @@ el_sbar_extractor_extract_sync (ElSbarExtractor *self,
   el_sbar_extractor_extract_async (self, transcript, cancellable, sync_done_cb, &result);
   while (result == NULL)
     g_main_context_iteration (context, TRUE);
+  /* Finish and drop the result while the context is still the thread's default (a cloud engine's
+   * HTTP message completes when its task data goes; libsoup asserts it is the sending context). */
+  extraction = el_sbar_extractor_extract_finish (self, result, error);
+  g_clear_object (&result);
+  while (g_main_context_pending (context))
+    g_main_context_iteration (context, FALSE);
   g_main_context_pop_thread_default (context);
-  return el_sbar_extractor_extract_finish (self, result, error);
+  return extraction;
 }

@@ -71,6 +71,7 @@ el_transcriber_transcribe_sync (
 {
   g_autoptr (GMainContext) context = NULL;
   g_autoptr (GAsyncResult) result = NULL;
+  ElTranscript *transcript;
 
   g_return_val_if_fail (EL_IS_TRANSCRIBER (self), NULL);
   g_return_val_if_fail (audio != NULL, NULL);
@@ -83,7 +84,13 @@ el_transcriber_transcribe_sync (
   el_transcriber_transcribe_async (self, audio, content_type, cancellable, sync_done_cb, &result);
   while (result == NULL)
     g_main_context_iteration (context, TRUE);
+  /* Finish and drop the result while the context is still the thread's default: a cloud engine's
+   * HTTP message completes when its task data goes (libsoup asserts it happens in the context the
+   * message was sent from), and whatever it still has to dispatch runs here. */
+  transcript = el_transcriber_transcribe_finish (self, result, error);
+  g_clear_object (&result);
+  while (g_main_context_pending (context))
+    g_main_context_iteration (context, FALSE);
   g_main_context_pop_thread_default (context);
-
-  return el_transcriber_transcribe_finish (self, result, error);
+  return transcript;
 }
