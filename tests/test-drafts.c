@@ -140,7 +140,18 @@ test_on_device_draft (void)
   g_assert_no_error (error);
   g_assert_no_error (draft_error);
   g_assert_nonnull (draft);
-  g_assert_nonnull (el_sbar_fields_get_code_status (el_extraction_get_fields (draft)));
+  {
+    /* what was said clearly came back (recognition is not perfect: at least two of these four) */
+    ElSbarFields *fields = el_extraction_get_fields (draft);
+    ElSbarVitals *vitals = el_sbar_fields_get_vitals (fields);
+    guint found = 0;
+
+    found += el_sbar_fields_get_allergies (fields) != NULL;
+    found += vitals != NULL && vitals->temperature_c != NULL;
+    found += vitals != NULL && vitals->heart_rate != NULL;
+    found += el_sbar_fields_get_contingencies (fields) != NULL;
+    g_assert_cmpuint (found, >=, 2);
+  }
   {
     g_autoptr (ElStoreSbar) sbar = el_store_get_sbar_finish (
         el_context_get_store (ctx), RUN (el_store_get_sbar_async, el_context_get_store (ctx), handoff_id, 0),
