@@ -86,7 +86,8 @@ wipe_byte_array (gpointer data)
 {
   GByteArray *array = data;
 
-  memset (array->data, 0, array->len);
+  if (array->data != NULL && array->len > 0)
+    memset (array->data, 0, array->len);
   g_byte_array_unref (array);
 }
 

@@ -71,7 +71,8 @@ request_free (Request *r)
   g_clear_object (&r->internal);
   if (r->body != NULL)
     {
-      memset (r->body->data, 0, r->body->len); /* PHI */
+      if (r->body->data != NULL && r->body->len > 0)
+        memset (r->body->data, 0, r->body->len); /* PHI */
       g_byte_array_unref (r->body);
     }
   g_free (r);
