@@ -165,11 +165,10 @@ test_video (void)
 {
   g_autoptr (GBytes) video = make_video ();
 
+  /* theoraenc comes with gstreamer1.0-plugins-base, which .ci/install-deps installs: a failure, not
+   * a skip, when it is missing */
   if (video == NULL)
-    {
-      g_test_skip ("no theoraenc to make an Ogg video");
-      return;
-    }
+    g_error ("theoraenc (gstreamer1.0-plugins-base) is needed to make the Ogg video of this test");
   expect_unsupported (video, "audio/ogg");
   expect_unsupported (video, NULL);
 }
