@@ -4,6 +4,7 @@
 #include "el-context.h"
 
 #include "el-api-secrets-token-store.h"
+#include "el-password.h"
 #include "el-sealed-audio.h"
 #include "el-vault.h"
 
@@ -25,6 +26,7 @@ struct _ElContext
   ElVault *audio_vault; /* after open: el_vault_new_derived (data key, "audio") */
   char *recordings_dir; /* after open: <cache file>.recordings */
   ElDrafter *drafter;   /* nullable: on-device drafts */
+  ElUser *user;         /* the open account's user (nullable) */
 };
 
 enum
@@ -37,6 +39,7 @@ enum
   PROP_API_CLIENT,
   PROP_STORE,
   PROP_SYNC,
+  PROP_USER,
   N_PROPS
 };
 
@@ -67,6 +70,7 @@ el_context_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->audio_vault);
   g_clear_object (&self->drafter);
+  g_clear_object (&self->user);
   g_clear_object (&self->client);
   g_clear_object (&self->token_store);
   g_clear_object (&self->secrets);
@@ -113,6 +117,9 @@ el_context_get_property (GObject *object, guint prop_id, GValue *value, GParamSp
       case PROP_SYNC:
         g_value_set_object (value, self->sync);
         break;
+      case PROP_USER:
+        g_value_set_object (value, self->user);
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -158,6 +165,7 @@ el_context_class_init (ElContextClass *klass)
   properties[PROP_API_CLIENT] = g_param_spec_object ("api-client", NULL, NULL, EL_TYPE_API_CLIENT, ro);
   properties[PROP_STORE] = g_param_spec_object ("store", NULL, NULL, EL_TYPE_STORE, ro);
   properties[PROP_SYNC] = g_param_spec_object ("sync", NULL, NULL, EL_TYPE_SYNC, ro);
+  properties[PROP_USER] = g_param_spec_object ("user", NULL, NULL, EL_TYPE_USER, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -282,7 +290,12 @@ el_context_canonical_account (const char *email)
 
 /* The open account's services: store, sync and account set together (one notify each). */
 static void
-install (ElContext *self, const char *account, ElStore *store, ElVault *data_vault, const char *store_path)
+install (ElContext *self,
+         const char *account,
+         ElStore *store,
+         ElVault *data_vault,
+         const char *store_path,
+         ElUser *user)
 {
   g_autoptr (ElSync) sync = el_sync_new (store, self->client);
 
@@ -298,9 +311,11 @@ install (ElContext *self, const char *account, ElStore *store, ElVault *data_vau
   self->account = g_strdup (account);
   g_set_object (&self->store, store);
   g_set_object (&self->sync, sync);
+  g_set_object (&self->user, user);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCOUNT]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USER]);
 }
 
 static void
@@ -315,11 +330,13 @@ uninstall (ElContext *self)
   g_clear_object (&self->audio_vault);
   g_clear_pointer (&self->recordings_dir, g_free);
   g_clear_pointer (&self->account, g_free);
+  g_clear_object (&self->user);
   if (had)
     {
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCOUNT]);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USER]);
     }
 }
 
@@ -334,6 +351,7 @@ typedef struct
   char *path;
   gboolean key_created; /* the data key was not in the keyring before this sign-in */
   int lost_ops;
+  GBytes *password; /* sign-in and open-offline: wiped when freed */
 } OpenData;
 
 static void
@@ -343,6 +361,7 @@ open_data_free (OpenData *data)
   g_clear_object (&data->user);
   g_clear_object (&data->vault);
   g_free (data->path);
+  g_clear_pointer (&data->password, g_bytes_unref);
   g_free (data);
 }
 
@@ -356,6 +375,124 @@ check_key (GBytes *key, GError **error)
       return FALSE;
     }
   return TRUE;
+}
+
+/* ---- the offline session (keyring kind "offline-session") ----
+ * {"version": 1, "password": "<Argon2id PHC string>", "user": <User>}: written at every online
+ * sign-in, read to open the cache and to unlock without the server. */
+
+static void
+hash_password_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  GBytes *password = task_data;
+  GError *error = NULL;
+  char *phc = el_password_hash (g_bytes_get_data (password, NULL), g_bytes_get_size (password), &error);
+
+  if (phc == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, phc, g_free);
+}
+
+static GBytes *
+offline_session_encode (const char *phc, ElUser *user)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+  char *text;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "version");
+  json_builder_add_int_value (builder, 1);
+  json_builder_set_member_name (builder, "password");
+  json_builder_add_string_value (builder, phc);
+  json_builder_set_member_name (builder, "user");
+  json_builder_add_value (builder, el_user_to_json (user));
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  text = json_to_string (root, FALSE);
+  return g_bytes_new_take (text, strlen (text));
+}
+
+/* (transfer full) the PHC string and the user, or FALSE with EL_SECRETS_ERROR_CORRUPT. */
+static gboolean
+offline_session_decode (GBytes *bytes, char **phc, ElUser **user, GError **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *object;
+  JsonNode *user_node;
+  const char *password;
+
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    goto corrupt;
+  object = json_node_get_object (json_parser_get_root (parser));
+  password = json_object_get_string_member_with_default (object, "password", NULL);
+  user_node = json_object_get_member (object, "user");
+  if (json_object_get_int_member_with_default (object, "version", 0) != 1 || password == NULL ||
+      user_node == NULL)
+    goto corrupt;
+  *user = el_user_new_from_json (user_node, NULL);
+  if (*user == NULL)
+    goto corrupt;
+  *phc = g_strdup (password);
+  return TRUE;
+
+corrupt:
+  g_set_error_literal (error, EL_SECRETS_ERROR, EL_SECRETS_ERROR_CORRUPT,
+                       "the keyring's offline session cannot be read");
+  return FALSE;
+}
+
+static void
+offline_session_stored_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
+
+  /* Not fatal: the nurse is signed in; only offline sign-in and offline unlock are unavailable. */
+  if (!el_secrets_store_finish (EL_SECRETS (source), result, &error))
+    g_warning ("could not keep the offline session in the keyring: %s", error->message);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+password_hashed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  ElContext *self = g_task_get_source_object (task);
+  OpenData *data = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *phc = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr (GBytes) session = NULL;
+
+  if (phc == NULL)
+    {
+      g_warning ("could not hash the password for offline unlock: %s", error->message);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  session = offline_session_encode (phc, data->user);
+  el_secrets_store_async (self->secrets, data->account, EL_SECRET_KIND_OFFLINE_SESSION, session, NULL,
+                          offline_session_stored_cb, g_steal_pointer (&task));
+}
+
+/* The cache is open (install() done): a sign-in also keeps the offline session, then completes. */
+static void
+opened (GTask *task)
+{
+  OpenData *data = g_task_get_task_data (task);
+  g_autoptr (GTask) hash = NULL;
+
+  if (!data->sign_in || data->password == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  hash = g_task_new (NULL, NULL, password_hashed_cb, task);
+  g_task_set_task_data (hash, g_bytes_ref (data->password), (GDestroyNotify) g_bytes_unref);
+  g_task_run_in_thread (hash, hash_password_thread);
 }
 
 static void
@@ -372,8 +509,8 @@ store_recovered_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  install (self, data->account, store, data->vault, data->path);
-  g_task_return_boolean (task, TRUE);
+  install (self, data->account, store, data->vault, data->path, data->user);
+  opened (g_steal_pointer (&task));
 }
 
 static void
@@ -398,8 +535,8 @@ store_opened_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  install (self, data->account, store, data->vault, data->path);
-  g_task_return_boolean (task, TRUE);
+  install (self, data->account, store, data->vault, data->path, data->user);
+  opened (g_steal_pointer (&task));
 }
 
 static void
@@ -517,6 +654,7 @@ el_context_sign_in_async (ElContext *self,
   data = g_new0 (OpenData, 1);
   data->account = el_context_canonical_account (email);
   data->sign_in = TRUE;
+  data->password = el_secrets_bytes_new_wiped (password, strlen (password));
   g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
   if (data->account == NULL)
     {
@@ -594,13 +732,18 @@ static void
 resumed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
+  ElContext *self = g_task_get_source_object (task);
   g_autoptr (GError) error = NULL;
   ElUser *user = el_api_client_resume_finish (EL_API_CLIENT (source), result, &error);
 
   if (user == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, user, g_object_unref);
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (self->account != NULL && g_set_object (&self->user, user))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_USER]);
+  g_task_return_pointer (task, user, g_object_unref);
 }
 
 void
@@ -633,6 +776,232 @@ el_context_resume_finish (ElContext *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- offline session: has, open offline, verify ---- */
+
+typedef struct
+{
+  char *account;
+  GBytes *password; /* wiped */
+  char *phc;
+  ElUser *user;
+} OfflineData;
+
+static void
+offline_data_free (OfflineData *data)
+{
+  g_free (data->account);
+  g_clear_pointer (&data->password, g_bytes_unref);
+  g_free (data->phc);
+  g_clear_object (&data->user);
+  g_free (data);
+}
+
+static void
+has_session_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) session = el_secrets_lookup_finish (EL_SECRETS (source), result, &error);
+
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, session != NULL);
+}
+
+void
+el_context_has_offline_session_async (ElContext *self,
+                                      const char *email,
+                                      GCancellable *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autofree char *account = el_context_canonical_account (email);
+
+  g_return_if_fail (EL_IS_CONTEXT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, el_context_has_offline_session_async);
+  if (account == NULL)
+    {
+      g_task_return_boolean (task, FALSE);
+      return;
+    }
+  el_secrets_lookup_async (self->secrets, account, EL_SECRET_KIND_OFFLINE_SESSION, cancellable,
+                           has_session_cb, g_steal_pointer (&task));
+}
+
+gboolean
+el_context_has_offline_session_finish (ElContext *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+verify_password_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  OfflineData *data = task_data;
+  GError *error = NULL;
+  gboolean ok = el_password_verify (data->phc, g_bytes_get_data (data->password, NULL),
+                                    g_bytes_get_size (data->password), &error);
+
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else if (!ok)
+    g_task_return_new_error (task, EL_CONTEXT_ERROR, EL_CONTEXT_ERROR_WRONG_PASSWORD, "wrong password");
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* Looks up @data->account's offline session, then checks @data->password in a thread; @task
+ * completes with the check's result. */
+static void
+session_looked_up_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  OfflineData *data = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) session = el_secrets_lookup_finish (EL_SECRETS (source), result, &error);
+
+  if (error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (session == NULL)
+    {
+      g_task_return_new_error (task, EL_CONTEXT_ERROR, EL_CONTEXT_ERROR_NOT_SIGNED_IN,
+                               "this account has no offline session on this computer");
+      return;
+    }
+  if (!offline_session_decode (session, &data->phc, &data->user, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_run_in_thread (task, verify_password_thread);
+}
+
+static GTask *
+check_password_task (ElContext *self,
+                     const char *account,
+                     const char *password,
+                     GCancellable *cancellable,
+                     GAsyncReadyCallback callback,
+                     gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  OfflineData *data = g_new0 (OfflineData, 1);
+
+  data->account = g_strdup (account);
+  data->password = el_secrets_bytes_new_wiped (password, strlen (password));
+  g_task_set_task_data (task, data, (GDestroyNotify) offline_data_free);
+  return task;
+}
+
+static void
+offline_checked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  ElContext *self = g_task_get_source_object (task);
+  OpenData *open = g_task_get_task_data (task);
+  OfflineData *check = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  open->user = g_object_ref (check->user);
+  if (self->store != NULL)
+    uninstall (self);
+  look_up_key (g_steal_pointer (&task));
+}
+
+void
+el_context_open_offline_async (ElContext *self,
+                               const char *email,
+                               const char *password,
+                               GCancellable *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (GTask) check = NULL;
+  OpenData *data;
+
+  g_return_if_fail (EL_IS_CONTEXT (self));
+  g_return_if_fail (password != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, el_context_open_offline_async);
+  data = g_new0 (OpenData, 1);
+  data->account = el_context_canonical_account (email);
+  g_task_set_task_data (task, data, (GDestroyNotify) open_data_free);
+  if (data->account == NULL)
+    {
+      g_task_return_new_error (task, EL_CONTEXT_ERROR, EL_CONTEXT_ERROR_INVALID_ARGUMENT,
+                               "the account must be an e-mail address");
+      return;
+    }
+  check = check_password_task (self, data->account, password, cancellable, offline_checked_cb,
+                               g_steal_pointer (&task));
+  el_secrets_lookup_async (self->secrets, data->account, EL_SECRET_KIND_OFFLINE_SESSION, cancellable,
+                           session_looked_up_cb, g_steal_pointer (&check));
+}
+
+ElUser *
+el_context_open_offline_finish (ElContext *self, GAsyncResult *result, GError **error)
+{
+  OpenData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  data = g_task_get_task_data (G_TASK (result));
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+  return g_object_ref (data->user);
+}
+
+void
+el_context_verify_password_async (ElContext *self,
+                                  const char *password,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (EL_IS_CONTEXT (self));
+  g_return_if_fail (password != NULL);
+
+  task = check_password_task (self, self->account, password, cancellable, callback, user_data);
+  g_task_set_source_tag (task, el_context_verify_password_async);
+  if (self->account == NULL)
+    {
+      g_task_return_new_error (task, EL_CONTEXT_ERROR, EL_CONTEXT_ERROR_NOT_OPEN, "no account is open");
+      return;
+    }
+  el_secrets_lookup_async (self->secrets, self->account, EL_SECRET_KIND_OFFLINE_SESSION, cancellable,
+                           session_looked_up_cb, g_steal_pointer (&task));
+}
+
+gboolean
+el_context_verify_password_finish (ElContext *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+ElUser *
+el_context_get_user (ElContext *self)
+{
+  g_return_val_if_fail (EL_IS_CONTEXT (self), NULL);
+  return self->user;
 }
 
 /* ---- sign out ---- */

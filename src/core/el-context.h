@@ -64,6 +64,7 @@ G_BEGIN_DECLS
  * @EL_CONTEXT_ERROR_NOT_OPEN: the call needs an open cache (sign in or open first)
  * @EL_CONTEXT_ERROR_PENDING_CHANGES: sign-out refused: the outbox holds ops
  * @EL_CONTEXT_ERROR_FAILED: anything else (e.g. the cache file could not be deleted)
+ * @EL_CONTEXT_ERROR_WRONG_PASSWORD: the password does not match the offline session
  */
 typedef enum
 {
@@ -72,6 +73,7 @@ typedef enum
   EL_CONTEXT_ERROR_NOT_OPEN,
   EL_CONTEXT_ERROR_PENDING_CHANGES,
   EL_CONTEXT_ERROR_FAILED,
+  EL_CONTEXT_ERROR_WRONG_PASSWORD,
 } ElContextError;
 
 GQuark el_context_error_quark (void);
@@ -111,6 +113,9 @@ ElSecrets *el_context_get_secrets (ElContext *self);
 ElApiClient *el_context_get_api_client (ElContext *self);
 ElStore *el_context_get_store (ElContext *self); /* (nullable) */
 ElSync *el_context_get_sync (ElContext *self);   /* (nullable) */
+/* The signed-in user (property "user"): set by sign in, resume and open-offline (from the keyring's
+ * offline session), cleared by close and sign-out. (nullable) (transfer none) */
+ElUser *el_context_get_user (ElContext *self);
 
 /* Pure: the lower-case account name of @email (NULL when it is not an e-mail address). */
 char *el_context_canonical_account (const char *email);
@@ -141,6 +146,41 @@ void el_context_resume_async (ElContext *self,
                               GAsyncReadyCallback callback,
                               gpointer user_data);
 ElUser *el_context_resume_finish (ElContext *self, GAsyncResult *result, GError **error);
+
+/* ---- Without the server: the offline session ----
+ * Every online sign-in keeps an *offline session* in the keyring (kind "offline-session"): an
+ * Argon2id hash of the password (the server's parameters) and the user's profile. With it a nurse
+ * whose PC cannot reach the server opens her own cache with her password, and a locked window
+ * unlocks without the network. Sign-out and forget-account clear it with the account's other
+ * items. Nothing else is kept: no password, no token, in any file. */
+
+/* Whether @email has an offline session on this computer (FALSE, no error, when not). */
+void el_context_has_offline_session_async (ElContext *self,
+                                           const char *email,
+                                           GCancellable *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer user_data);
+gboolean el_context_has_offline_session_finish (ElContext *self, GAsyncResult *result, GError **error);
+
+/* Checks @password against the offline session, then opens the cache like el_context_open_async()
+ * and sets the user. No session: %EL_CONTEXT_ERROR_NOT_SIGNED_IN; wrong password:
+ * %EL_CONTEXT_ERROR_WRONG_PASSWORD. Returns (transfer full) the user. */
+void el_context_open_offline_async (ElContext *self,
+                                    const char *email,
+                                    const char *password,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data);
+ElUser *el_context_open_offline_finish (ElContext *self, GAsyncResult *result, GError **error);
+
+/* Checks @password for the open account (unlocking): TRUE, or FALSE with
+ * %EL_CONTEXT_ERROR_WRONG_PASSWORD (or NOT_OPEN / NOT_SIGNED_IN / a keyring error). */
+void el_context_verify_password_async (ElContext *self,
+                                       const char *password,
+                                       GCancellable *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer user_data);
+gboolean el_context_verify_password_finish (ElContext *self, GAsyncResult *result, GError **error);
 
 /* Sign the open account out (see above). @server_told: (out) (optional): whether the server
  * revoked the session (FALSE when offline: the local part happened anyway). */

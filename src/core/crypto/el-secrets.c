@@ -68,6 +68,8 @@ el_secret_kind_to_string (ElSecretKind kind)
         return "refresh-token";
       case EL_SECRET_KIND_DATA_KEY:
         return "data-key";
+      case EL_SECRET_KIND_OFFLINE_SESSION:
+        return "offline-session";
       default:
         g_return_val_if_reached (NULL);
     }
@@ -76,7 +78,16 @@ el_secret_kind_to_string (ElSecretKind kind)
 static const char *
 kind_label (ElSecretKind kind)
 {
-  return kind == EL_SECRET_KIND_DATA_KEY ? "cache key" : "refresh token";
+  switch (kind)
+    {
+      case EL_SECRET_KIND_DATA_KEY:
+        return "cache key";
+      case EL_SECRET_KIND_OFFLINE_SESSION:
+        return "offline session";
+      case EL_SECRET_KIND_REFRESH_TOKEN:
+      default:
+        return "refresh token";
+    }
 }
 
 /* ---- wiped bytes ---------------------------------------------------------------------------- */

@@ -63,8 +63,10 @@ typedef enum
 
 typedef enum
 {
-  EL_SECRET_KIND_REFRESH_TOKEN, /* attribute kind = "refresh-token" */
-  EL_SECRET_KIND_DATA_KEY,      /* attribute kind = "data-key", EL_SECRETS_DATA_KEY_BYTES bytes */
+  EL_SECRET_KIND_REFRESH_TOKEN,   /* attribute kind = "refresh-token" */
+  EL_SECRET_KIND_DATA_KEY,        /* attribute kind = "data-key", EL_SECRETS_DATA_KEY_BYTES bytes */
+  EL_SECRET_KIND_OFFLINE_SESSION, /* attribute kind = "offline-session": the password check and the
+                                   * user for signing in and unlocking without the server */
 } ElSecretKind;
 
 #define EL_SECRETS_DATA_KEY_BYTES 32

@@ -2156,6 +2156,24 @@ handoff_summary (sqlite3_stmt *s, int col)
   return h;
 }
 
+/* A signed handoff's summary also names its nurses and signer (who must acknowledge it): the only
+ * census rows whose sealed document is opened. */
+static gboolean
+census_signed_nurses (Worker *w, sqlite3_stmt *s, int col, ElHandoff *summary, GError **error)
+{
+  const char *id = el_handoff_get_id (summary);
+  g_autoptr (GBytes) plain = column_open (w, s, col, "handoffs", id, "doc", error);
+  g_autoptr (ElHandoff) full = NULL;
+
+  if (plain == NULL || (full = decode_kind (KIND_HANDOFF, plain, error)) == NULL)
+    return FALSE;
+  el_handoff_set_outgoing_nurse_id (summary, el_handoff_get_outgoing_nurse_id (full));
+  el_handoff_set_receiving_nurse_id (summary, el_handoff_get_receiving_nurse_id (full));
+  el_handoff_set_signed_by (summary, el_handoff_get_signed_by (full));
+  el_handoff_set_signed_at (summary, el_handoff_get_signed_at (full));
+  return TRUE;
+}
+
 /* The patient of a census row: the cached object when its sealed document has not changed. */
 static ElPatient *
 census_patient (Worker *w, sqlite3_stmt *s, const char *id, GError **error)
@@ -2192,7 +2210,7 @@ census (Worker *w, const char *unit_id, GError **error)
             "SELECT p.id, p.doc, h.id, h.patient_id, h.unit_id, h.status, h.shift_date, "
             "h.shift, h.latest_version, h.created_at, h.updated_at, h.etag, EXISTS (SELECT "
             "1 FROM outbox o WHERE o.resource_type = 'handoff' AND o.resource_id = h.id "
-            "AND o.state IN ('pending', 'in_flight', 'needs_attention')) FROM patients p "
+            "AND o.state IN ('pending', 'in_flight', 'needs_attention')), h.doc FROM patients p "
             "LEFT JOIN handoffs h ON h.id = (SELECT h2.id FROM handoffs h2 WHERE "
             "h2.patient_id = p.id ORDER BY h2.created_at DESC, h2.id DESC LIMIT 1) WHERE "
             "p.unit_id = ?1 ORDER BY p.room, p.bed, p.id",
@@ -2217,6 +2235,9 @@ census (Worker *w, const char *unit_id, GError **error)
         {
           entry->handoff = handoff_summary (s, 2);
           entry->has_pending_ops = sqlite3_column_int (s, 12) != 0;
+          if (el_handoff_get_status (entry->handoff) == EL_HANDOFF_STATUS_SIGNED &&
+              !census_signed_nurses (w, s, 13, entry->handoff, error))
+            return NULL;
           if (latest_sbar_info (w, handoff_id, &entry->sbar_version, &entry->sbar_pending,
                                 &entry->completeness, error) < 0)
             return NULL;

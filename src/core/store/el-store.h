@@ -302,8 +302,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ElStoreSbar, el_store_sbar_free)
  *   el_patient_new_from_json(), or el_store_get_patient_async())
  * @handoff: (nullable): a summary of the patient's most recent handoff (by created_at) built from the
  *   clear columns: id, patient_id, unit_id, status, shift_date, shift, latest_version, etag,
- *   created_at, updated_at (nurses, signatures, read-back note: el_store_get_handoff_async()).
- *   %NULL when none is cached
+ *   created_at, updated_at; when its status is signed also outgoing_nurse_id, receiving_nurse_id,
+ *   signed_by and signed_at (who must acknowledge it). Otherwise no nurses, signatures or read-back
+ *   note: el_store_get_handoff_async(). %NULL when none is cached
  * @sbar_version: the number of the handoff's latest SBAR version shown locally (pending included), 0: none
  * @sbar_pending: %TRUE when that version is a local pending save
  * @completeness: its completeness score 0..100, -1 when unknown

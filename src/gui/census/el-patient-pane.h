@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "el-context.h"
+
+G_BEGIN_DECLS
+
+/*
+ * ElPatientPane: the top of the content pane — the selected patient's header (name, MRN, age/sex,
+ * room/bed, diagnosis, badges in words) and the patient's handoffs grouped "This shift" and
+ * "Earlier shifts" (shift date and shift, status, latest version, completeness of the latest
+ * version when cached), each row activatable; the "New Handoff" button creates a draft handoff for
+ * the current shift (el_census_shift_at(): day 07-15, evening 15-23, night 23-07, local time) in the
+ * store (queued for the server) and activates it. Reloads when the store's outbox changes or a sync
+ * cycle applied something.
+ *
+ * Widget names: "patient-name", "patient-details", "patient-diagnosis", "patient-new-handoff",
+ * "patient-handoffs-current", "patient-handoffs-earlier" (GtkListBox; each row is an AdwActionRow
+ * named "handoff-row" whose object data "el-handoff-id" is the handoff id), "patient-empty".
+ *
+ * Properties: context (ElContext, construct-only), patient-id (string, nullable).
+ * Signals: ::handoff-activated (const char *handoff_id).
+ */
+#define EL_TYPE_PATIENT_PANE (el_patient_pane_get_type ())
+G_DECLARE_FINAL_TYPE (ElPatientPane, el_patient_pane, EL, PATIENT_PANE, GtkWidget)
+
+GtkWidget *el_patient_pane_new (ElContext *ctx);
+
+void el_patient_pane_set_patient_id (ElPatientPane *self, const char *patient_id);
+const char *el_patient_pane_get_patient_id (ElPatientPane *self); /* (nullable) */
+/* The handoffs shown (element-type ElHandoff) (transfer none), newest first; empty while loading. */
+GPtrArray *el_patient_pane_get_handoffs (ElPatientPane *self);
+
+G_END_DECLS

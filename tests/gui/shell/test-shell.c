@@ -1,0 +1,547 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The window: sign-in and each failure, offline access, auto-lock and unlock, the desktop locking,
+ * Ctrl+L, switching nurses, "keep me signed in" — on a real server, keyring and cache. */
+#include "config.h"
+
+#include "el-application.h"
+#include "el-census-panel.h"
+#include "el-patient-pane.h"
+#include "el-sbar-editor.h"
+#include "el-gui-test.h"
+#include "el-lock-page.h"
+#include "el-sign-in-page.h"
+#include "el-window.h"
+
+typedef struct
+{
+  ElTestServer *server;
+  ElApplication *app;
+  char *data_dir;
+} Fixture;
+
+static ElApplication *app;
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr (GError) error = NULL;
+
+  f->server = el_gui_test_start_demo ();
+  f->data_dir = el_test_make_dir ("el-shell-data-XXXXXX");
+  g_settings_set_string (settings, "api-url", el_test_server_get_url (f->server));
+  g_settings_set_string (settings, "remembered-account", "");
+  g_settings_set_uint (settings, "auto-lock-minutes", 5);
+
+  /* one application for the whole program: it stays exported on the session bus once registered */
+  if (app == NULL)
+    {
+      app = el_application_new ();
+      g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+      g_application_register (G_APPLICATION (app), NULL, &error);
+      g_assert_no_error (error);
+    }
+  f->app = app;
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  f->app = NULL;
+  el_gui_test_spin (100);
+  el_test_remove_tree (f->data_dir);
+  g_free (f->data_dir);
+  g_clear_pointer (&f->server, el_test_server_free);
+}
+
+static ElWindow *
+open_window (Fixture *f)
+{
+  ElWindow *window = el_window_new_with_data_dir (f->app, f->data_dir);
+
+  gtk_window_present (GTK_WINDOW (window));
+  EL_GUI_WAIT_FOR (g_strcmp0 (el_window_get_page (window), "starting") != 0);
+  return window;
+}
+
+static void
+close_window (ElWindow *window)
+{
+  g_object_ref (window);
+  gtk_window_close (GTK_WINDOW (window));
+  gtk_window_destroy (GTK_WINDOW (window));
+  el_gui_test_spin (200);
+  g_assert_finalize_object (window);
+}
+
+static void
+fill_in (ElWindow *window, const char *email, const char *password, gboolean keep)
+{
+  GtkWidget *page = el_window_get_sign_in_page (window);
+
+  g_assert_cmpstr (el_window_get_page (window), ==, "sign-in");
+  el_gui_test_set_text (el_gui_test_find (page, G_TYPE_NONE, "sign-in-email"), email);
+  el_gui_test_set_text (el_gui_test_find (page, G_TYPE_NONE, "sign-in-password"), password);
+  gtk_switch_set_active (GTK_SWITCH (el_gui_test_find (page, GTK_TYPE_SWITCH, "sign-in-keep")), keep);
+}
+
+static void
+press (ElWindow *window, const char *name)
+{
+  GtkWidget *button = el_gui_test_find (el_window_get_sign_in_page (window), GTK_TYPE_BUTTON, name);
+
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_sensitive (button));
+  el_gui_test_click (button);
+}
+
+static const char *
+sign_in_error (ElWindow *window)
+{
+  GtkWidget *label = el_gui_test_find (el_window_get_sign_in_page (window), GTK_TYPE_LABEL, "sign-in-error");
+
+  return gtk_widget_get_visible (label) ? gtk_label_get_text (GTK_LABEL (label)) : NULL;
+}
+
+static gboolean
+sign_in_idle (ElWindow *window)
+{
+  return !el_sign_in_page_get_busy (EL_SIGN_IN_PAGE (el_window_get_sign_in_page (window)));
+}
+
+static void
+sign_in (ElWindow *window, const char *email, gboolean keep)
+{
+  fill_in (window, email, EL_GUI_TEST_PASSWORD, keep);
+  press (window, "sign-in-button");
+  EL_GUI_WAIT_FOR (g_strcmp0 (el_window_get_page (window), "main") == 0);
+  g_assert_nonnull (el_window_get_context (window));
+  g_assert_cmpstr (el_user_get_email (el_context_get_user (el_window_get_context (window))), ==, email);
+}
+
+/* The names of a unit's patients, both ways round, as the server has them (GET /api/v1/patients as @email). */
+static GPtrArray *
+unit_family_names (ElTestServer *server, const char *email)
+{
+  g_autoptr (ElTestApi) api = el_test_api_new (server);
+  const ElTestLogin *who = el_test_api_login (api, email, EL_GUI_TEST_PASSWORD);
+  g_autofree char *path = g_strdup_printf ("/api/v1/patients?unit_id=%s", who->unit_id);
+  g_autoptr (ElTestResponse) resp = el_test_api_call (api, "GET", path, who, NULL, EL_TEST_END);
+  JsonArray *items;
+  GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_cmpuint (resp->status, ==, 200);
+  items = json_object_get_array_member (el_test_response_get_object (resp), "items");
+  /* "Family, Given" (the census) and "Given Family": a family name alone may be a nurse's too */
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonObject *patient = json_array_get_object_element (items, i);
+      const char *family = json_object_get_string_member (patient, "family_name");
+      const char *given = json_object_get_string_member (patient, "given_name");
+
+      g_ptr_array_add (names, g_strdup_printf ("%s, %s", family, given));
+      g_ptr_array_add (names, g_strdup_printf ("%s %s", given, family));
+    }
+  g_assert_cmpuint (names->len, >, 0);
+  return names;
+}
+
+static guint
+count_names_shown (GtkWidget *root, GPtrArray *names)
+{
+  g_autofree char *text = el_gui_test_collect_text (root);
+  guint n = 0;
+
+  for (guint i = 0; i < names->len; i++)
+    if (strstr (text, g_ptr_array_index (names, i)) != NULL)
+      n++;
+  return n;
+}
+
+/* Sign-in works; the census of her unit appears; closing the window finalizes it. */
+static void
+test_sign_in_success (Fixture *f, gconstpointer data)
+{
+  ElWindow *window = open_window (f);
+  g_autoptr (GPtrArray) names = unit_family_names (f->server, EL_TEST_DEMO_NURSE_A);
+
+  g_assert_cmpstr (el_window_get_page (window), ==, "sign-in");
+  /* the form is not ready before every field is filled in */
+  g_assert_false (gtk_widget_get_sensitive (
+      el_gui_test_find (el_window_get_sign_in_page (window), GTK_TYPE_BUTTON, "sign-in-button")));
+  sign_in (window, EL_TEST_DEMO_NURSE_A, FALSE);
+  g_assert_nonnull (el_window_get_census_panel (window));
+  EL_GUI_WAIT_FOR (count_names_shown (GTK_WIDGET (window), names) > 0);
+  close_window (window);
+}
+
+/* Wrong password, unknown nurse, a bad server address: plain words, nothing opened. */
+static void
+test_sign_in_failures (Fixture *f, gconstpointer data)
+{
+  ElWindow *window = open_window (f);
+  GtkWidget *page = el_window_get_sign_in_page (window);
+
+  fill_in (window, EL_TEST_DEMO_NURSE_A, "not-her-password", FALSE);
+  press (window, "sign-in-button");
+  EL_GUI_WAIT_FOR (sign_in_idle (window) && sign_in_error (window) != NULL);
+  g_assert_cmpstr (sign_in_error (window), ==, "Wrong email or password.");
+  g_assert_cmpstr (el_window_get_page (window), ==, "sign-in");
+  g_assert_null (el_window_get_context (window));
+  /* the password field is emptied for the next try */
+  g_assert_cmpstr (
+      gtk_editable_get_text (GTK_EDITABLE (el_gui_test_find (page, G_TYPE_NONE, "sign-in-password"))), ==,
+      "");
+
+  /* an unknown nurse gets the very same words */
+  fill_in (window, "nobody@demo.eclipselink.ai", EL_GUI_TEST_PASSWORD, FALSE);
+  press (window, "sign-in-button");
+  EL_GUI_WAIT_FOR (sign_in_idle (window) && sign_in_error (window) != NULL);
+  g_assert_cmpstr (sign_in_error (window), ==, "Wrong email or password.");
+
+  /* not a server address */
+  el_gui_test_set_text (el_gui_test_find (page, G_TYPE_NONE, "sign-in-server"), "ftp://example.org");
+  fill_in (window, EL_TEST_DEMO_NURSE_A, EL_GUI_TEST_PASSWORD, FALSE);
+  press (window, "sign-in-button");
+  EL_GUI_WAIT_FOR (sign_in_error (window) != NULL);
+  g_assert_nonnull (strstr (sign_in_error (window), "server address"));
+  g_assert_null (el_window_get_context (window));
+  close_window (window);
+}
+
+/* The server is down: plain words, and "Open Offline" only for a nurse with a session on this PC;
+ * her password is still checked. */
+static void
+test_offline_access (Fixture *f, gconstpointer data)
+{
+  ElWindow *window = open_window (f);
+  g_autoptr (GPtrArray) names = unit_family_names (f->server, EL_TEST_DEMO_NURSE_A);
+  GtkWidget *offline;
+
+  /* a first sign-in online leaves an offline session and a filled cache */
+  sign_in (window, EL_TEST_DEMO_NURSE_A, FALSE);
+  EL_GUI_WAIT_FOR (count_names_shown (GTK_WIDGET (window), names) > 0);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.switch-nurse", NULL);
+  EL_GUI_WAIT_FOR (g_strcmp0 (el_window_get_page (window), "sign-in") == 0);
+  g_assert_null (el_window_get_context (window));
+
+  g_assert_cmpint (el_test_server_stop (f->server), ==, 0);
+
+  /* nurse.b never signed in here: no way in */
+  fill_in (window, EL_TEST_DEMO_NURSE_B, EL_GUI_TEST_PASSWORD, FALSE);
+  press (window, "sign-in-button");
+  EL_GUI_WAIT_FOR (sign_in_idle (window) && sign_in_error (window) != NULL);
+  g_assert_nonnull (strstr (sign_in_error (window), "Cannot reach the server"));
+  offline = el_gui_test_find (el_window_get_sign_in_page (window), GTK_TYPE_BUTTON, "sign-in-offline");
+  g_assert_false (gtk_widget_get_visible (offline));
+
+  /* nurse.a did: offered, but a wrong password is refused */
+  fill_in (window, EL_TEST_DEMO_NURSE_A, "wrong-password", FALSE);
+  press (window, "sign-in-button");
+  EL_GUI_WAIT_FOR (sign_in_idle (window) && gtk_widget_get_visible (offline));
+  g_assert_nonnull (strstr (sign_in_error (window), "stored on this computer"));
+  el_gui_test_click (offline);
+  EL_GUI_WAIT_FOR (sign_in_idle (window) && sign_in_error (window) != NULL &&
+                   strstr (sign_in_error (window), "Wrong password") != NULL);
+  g_assert_null (el_window_get_context (window));
+
+  /* the right password opens her cached unit */
+  el_gui_test_set_text (
+      el_gui_test_find (el_window_get_sign_in_page (window), G_TYPE_NONE, "sign-in-password"),
+      EL_GUI_TEST_PASSWORD);
+  el_gui_test_click (offline);
+  EL_GUI_WAIT_FOR (g_strcmp0 (el_window_get_page (window), "main") == 0);
+  g_assert_cmpstr (el_user_get_email (el_context_get_user (el_window_get_context (window))), ==,
+                   EL_TEST_DEMO_NURSE_A);
+  EL_GUI_WAIT_FOR (count_names_shown (GTK_WIDGET (window), names) > 0);
+  close_window (window);
+}
+
+static gboolean
+lock_error_shown (ElWindow *window)
+{
+  GtkWidget *label = el_gui_test_find (el_window_get_lock_page (window), GTK_TYPE_LABEL, "lock-error");
+  return gtk_widget_get_visible (label);
+}
+
+static void
+unlock (ElWindow *window, const char *password)
+{
+  GtkWidget *lock = el_window_get_lock_page (window);
+
+  el_gui_test_set_text (el_gui_test_find (lock, G_TYPE_NONE, "lock-password"), password);
+  el_gui_test_click (el_gui_test_find (lock, GTK_TYPE_BUTTON, "lock-unlock"));
+}
+
+/* Idle for the auto-lock time: locked, no patient on screen; the wrong password keeps it locked,
+ * hers unlocks; Ctrl+L's action locks at once. */
+static void
+test_auto_lock (Fixture *f, gconstpointer data)
+{
+  ElWindow *window = open_window (f);
+  g_autoptr (GPtrArray) names = unit_family_names (f->server, EL_TEST_DEMO_NURSE_A);
+  GtkWidget *stack;
+
+  sign_in (window, EL_TEST_DEMO_NURSE_A, FALSE);
+  EL_GUI_WAIT_FOR (count_names_shown (GTK_WIDGET (window), names) > 0);
+  g_assert_false (el_window_get_locked (window));
+
+  el_window_set_auto_lock_seconds (window, 1);
+  EL_GUI_WAIT_FOR (el_window_get_locked (window));
+  g_assert_cmpstr (el_window_get_page (window), ==, "locked");
+  /* what is on screen is the lock page alone, and it names no patient */
+  stack = el_gui_test_find (GTK_WIDGET (window), GTK_TYPE_STACK, "window-stack");
+  g_assert_true (gtk_stack_get_visible_child (GTK_STACK (stack)) == el_window_get_lock_page (window));
+  g_assert_cmpuint (count_names_shown (el_window_get_lock_page (window), names), ==, 0);
+  g_assert_false (gtk_widget_get_mapped (el_window_get_census_panel (window)));
+
+  unlock (window, "not-her-password");
+  EL_GUI_WAIT_FOR (lock_error_shown (window));
+  g_assert_true (el_window_get_locked (window));
+
+  /* a long limit again, then her password */
+  el_window_set_auto_lock_seconds (window, 3600);
+  unlock (window, EL_GUI_TEST_PASSWORD);
+  EL_GUI_WAIT_FOR (!el_window_get_locked (window));
+  g_assert_cmpstr (el_window_get_page (window), ==, "main");
+
+  /* Ctrl+L */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.lock", NULL));
+  g_assert_true (el_window_get_locked (window));
+  unlock (window, EL_GUI_TEST_PASSWORD);
+  EL_GUI_WAIT_FOR (!el_window_get_locked (window));
+  close_window (window);
+}
+
+/* The desktop's screensaver turning on locks the window too. */
+static void
+test_desktop_lock (Fixture *f, gconstpointer data)
+{
+  ElWindow *window = open_window (f);
+  g_autoptr (GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_nonnull (bus);
+  sign_in (window, EL_TEST_DEMO_NURSE_A, FALSE);
+
+  /* turning off does nothing */
+  g_dbus_connection_emit_signal (bus, NULL, "/org/gnome/ScreenSaver", "org.gnome.ScreenSaver",
+                                 "ActiveChanged", g_variant_new ("(b)", FALSE), &error);
+  g_assert_no_error (error);
+  el_gui_test_spin (300);
+  g_assert_false (el_window_get_locked (window));
+
+  g_dbus_connection_emit_signal (bus, NULL, "/org/gnome/ScreenSaver", "org.gnome.ScreenSaver",
+                                 "ActiveChanged", g_variant_new ("(b)", TRUE), &error);
+  g_assert_no_error (error);
+  EL_GUI_WAIT_FOR (el_window_get_locked (window));
+  close_window (window);
+}
+
+/* Switching nurses on a shared PC: nurse.b (another unit) never sees nurse.a's patients, and
+ * nurse.a gets her own cache back when she returns. */
+static void
+test_switch_nurse (Fixture *f, gconstpointer data)
+{
+  ElWindow *window = open_window (f);
+  g_autoptr (GPtrArray) names_a = unit_family_names (f->server, EL_TEST_DEMO_NURSE_A);
+  g_autoptr (GPtrArray) names_b = unit_family_names (f->server, EL_TEST_DEMO_NURSE_B);
+  g_autofree char *store_a = NULL;
+  g_autofree char *store_b = NULL;
+
+  sign_in (window, EL_TEST_DEMO_NURSE_A, FALSE);
+  EL_GUI_WAIT_FOR (count_names_shown (GTK_WIDGET (window), names_a) > 0);
+  store_a = g_strdup (el_store_get_path (el_context_get_store (el_window_get_context (window))));
+
+  /* from the lock screen, as a colleague would */
+  el_window_lock (window);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.switch-nurse", NULL);
+  EL_GUI_WAIT_FOR (g_strcmp0 (el_window_get_page (window), "sign-in") == 0);
+  g_assert_null (el_window_get_census_panel (window));
+  g_assert_cmpuint (count_names_shown (GTK_WIDGET (window), names_a), ==, 0);
+  /* the form does not keep her email */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (
+                       el_gui_test_find (el_window_get_sign_in_page (window), G_TYPE_NONE, "sign-in-email"))),
+                   ==, "");
+
+  sign_in (window, EL_TEST_DEMO_NURSE_B, FALSE);
+  EL_GUI_WAIT_FOR (count_names_shown (GTK_WIDGET (window), names_b) > 0);
+  el_gui_test_spin (300);
+  g_assert_cmpuint (count_names_shown (GTK_WIDGET (window), names_a), ==, 0);
+  store_b = g_strdup (el_store_get_path (el_context_get_store (el_window_get_context (window))));
+  g_assert_cmpstr (store_a, !=, store_b);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.switch-nurse", NULL);
+  EL_GUI_WAIT_FOR (g_strcmp0 (el_window_get_page (window), "sign-in") == 0);
+  sign_in (window, EL_TEST_DEMO_NURSE_A, FALSE);
+  g_assert_cmpstr (el_store_get_path (el_context_get_store (el_window_get_context (window))), ==, store_a);
+  EL_GUI_WAIT_FOR (count_names_shown (GTK_WIDGET (window), names_a) > 0);
+  g_assert_cmpuint (count_names_shown (GTK_WIDGET (window), names_b), ==, 0);
+  close_window (window);
+}
+
+/* "Keep me signed in": the next start opens her census without a password; without it, the next
+ * start asks again (and the keyring no longer holds her refresh token). */
+static void
+test_keep_signed_in (Fixture *f, gconstpointer data)
+{
+  ElWindow *window = open_window (f);
+  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+  g_autofree char *remembered = NULL;
+
+  sign_in (window, EL_TEST_DEMO_NURSE_A, TRUE);
+  remembered = g_settings_get_string (settings, "remembered-account");
+  g_assert_cmpstr (remembered, ==, EL_TEST_DEMO_NURSE_A);
+  close_window (window);
+
+  window = open_window (f);
+  EL_GUI_WAIT_FOR (g_strcmp0 (el_window_get_page (window), "main") == 0);
+  g_assert_cmpstr (el_user_get_email (el_context_get_user (el_window_get_context (window))), ==,
+                   EL_TEST_DEMO_NURSE_A);
+
+  /* she switches to a colleague who does not keep her session */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.switch-nurse", NULL);
+  EL_GUI_WAIT_FOR (g_strcmp0 (el_window_get_page (window), "sign-in") == 0);
+  sign_in (window, EL_TEST_DEMO_NURSE_B, FALSE);
+  g_free (remembered);
+  remembered = g_settings_get_string (settings, "remembered-account");
+  g_assert_cmpstr (remembered, ==, "");
+  close_window (window);
+
+  window = open_window (f);
+  g_assert_cmpstr (el_window_get_page (window), ==, "sign-in");
+  close_window (window);
+}
+
+/* As a click on a census row would. */
+static void
+activate_patient (ElWindow *window, ElCensusItem *item)
+{
+  ElCensusModel *model = el_census_panel_get_model (EL_CENSUS_PANEL (el_window_get_census_panel (window)));
+  GtkWidget *list = el_gui_test_find (el_window_get_census_panel (window), GTK_TYPE_LIST_VIEW, "census-list");
+  guint position = GTK_INVALID_LIST_POSITION;
+
+  g_assert_nonnull (list);
+  g_assert_nonnull (el_census_model_find (model, el_census_item_get_patient_id (item), &position));
+  g_signal_emit_by_name (list, "activate", position);
+  el_gui_test_spin (20);
+}
+
+static gboolean
+editor_idle (ElWindow *window)
+{
+  return !el_sbar_editor_get_loading (EL_SBAR_EDITOR (el_window_get_editor (window)));
+}
+
+static void
+answer_leave (ElWindow *window, const char *response)
+{
+  AdwMessageDialog *dialog = NULL;
+
+  EL_GUI_WAIT_FOR (
+      (dialog = el_sbar_editor_get_leave_dialog (EL_SBAR_EDITOR (el_window_get_editor (window)))) != NULL);
+  adw_message_dialog_response (dialog, response);
+  el_gui_test_spin (100);
+}
+
+static GtkTextBuffer *
+situation_buffer (ElWindow *window)
+{
+  GtkWidget *view = el_gui_test_find (el_window_get_editor (window), GTK_TYPE_TEXT_VIEW, "editor-situation");
+
+  g_assert_nonnull (view);
+  return gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+}
+
+/* Census → patient → her latest handoff in the editor → history; leaving an edited report asks
+ * first: Cancel stays with the words, Discard goes. */
+static void
+test_navigate (Fixture *f, gconstpointer data)
+{
+  ElWindow *window = open_window (f);
+  ElCensusModel *model;
+  g_autoptr (ElCensusItem) first = NULL;
+  g_autoptr (ElCensusItem) second = NULL;
+  GPtrArray *handoffs = NULL; /* (transfer none) */
+  g_autofree char *handoff_id = NULL;
+  GtkWidget *content;
+  char *edited = "Edited at the station, not saved";
+
+  sign_in (window, EL_TEST_DEMO_NURSE_A, FALSE);
+  model = el_census_panel_get_model (EL_CENSUS_PANEL (el_window_get_census_panel (window)));
+  EL_GUI_WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (model)) >= 2);
+  first = g_list_model_get_item (G_LIST_MODEL (model), 0);
+  second = g_list_model_get_item (G_LIST_MODEL (model), 1);
+  el_gui_test_shot (GTK_WIDGET (window), "census");
+
+  activate_patient (window, first);
+  content = el_gui_test_find (GTK_WIDGET (window), GTK_TYPE_STACK, "content-stack");
+  EL_GUI_WAIT_FOR (g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (content)), "patient") == 0);
+  g_assert_cmpstr (el_patient_pane_get_patient_id (EL_PATIENT_PANE (el_window_get_patient_pane (window))), ==,
+                   el_census_item_get_patient_id (first));
+  EL_GUI_WAIT_FOR ((handoffs = el_patient_pane_get_handoffs (
+                        EL_PATIENT_PANE (el_window_get_patient_pane (window)))) != NULL &&
+                   handoffs->len > 0);
+  el_gui_test_shot (GTK_WIDGET (window), "patient");
+
+  handoff_id = g_strdup (el_handoff_get_id (g_ptr_array_index (handoffs, 0)));
+  el_window_open_handoff (window, handoff_id);
+  EL_GUI_WAIT_FOR (g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (content)), "handoff") == 0);
+  EL_GUI_WAIT_FOR (editor_idle (window));
+  g_assert_cmpstr (el_sbar_editor_get_handoff_id (EL_SBAR_EDITOR (el_window_get_editor (window))), ==,
+                   handoff_id);
+  el_gui_test_shot (GTK_WIDGET (window), "editor");
+
+  /* an edit, then another patient: the guard asks; Cancel keeps her words where they were */
+  gtk_text_buffer_set_text (situation_buffer (window), edited, -1);
+  EL_GUI_WAIT_FOR (el_sbar_editor_get_dirty (EL_SBAR_EDITOR (el_window_get_editor (window))));
+  activate_patient (window, second);
+  answer_leave (window, "cancel");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (content)), ==, "handoff");
+  /* the census points at the patient still open */
+  g_assert_cmpstr (
+      el_census_panel_get_selected_patient_id (EL_CENSUS_PANEL (el_window_get_census_panel (window))), ==,
+      el_census_item_get_patient_id (first));
+  g_assert_true (el_sbar_editor_get_dirty (EL_SBAR_EDITOR (el_window_get_editor (window))));
+  {
+    GtkTextIter start, end;
+    g_autofree char *text = NULL;
+
+    gtk_text_buffer_get_bounds (situation_buffer (window), &start, &end);
+    text = gtk_text_buffer_get_text (situation_buffer (window), &start, &end, FALSE);
+    g_assert_cmpstr (text, ==, edited);
+  }
+
+  /* Discard: the other patient opens, nothing was saved */
+  activate_patient (window, second);
+  answer_leave (window, "discard");
+  EL_GUI_WAIT_FOR (
+      g_strcmp0 (el_patient_pane_get_patient_id (EL_PATIENT_PANE (el_window_get_patient_pane (window))),
+                 el_census_item_get_patient_id (second)) == 0);
+  EL_GUI_WAIT_FOR (g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (content)), "patient") == 0);
+  close_window (window);
+}
+
+int
+main (int argc, char *argv[])
+{
+  el_gui_test_init (&argc, &argv);
+
+#define ADD(path, fn) g_test_add ("/el/gui/shell/" path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
+  ADD ("sign-in", test_sign_in_success);
+  ADD ("sign-in-failures", test_sign_in_failures);
+  ADD ("offline-access", test_offline_access);
+  ADD ("auto-lock", test_auto_lock);
+  ADD ("desktop-lock", test_desktop_lock);
+  ADD ("switch-nurse", test_switch_nurse);
+  ADD ("keep-signed-in", test_keep_signed_in);
+  ADD ("navigate", test_navigate);
+#undef ADD
+
+  {
+    int status = g_test_run ();
+
+    g_clear_object (&app);
+    return status;
+  }
+}
