@@ -8,6 +8,9 @@ el_gui_test_init (int *argc, char ***argv)
 {
   /* the API client of every context talks to 127.0.0.1 directly (no libproxy lookup) */
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  /* GTK's test accessibility backend keeps every accessible property, so a test can check that
+   * each control has a name (el_gui_test_assert_accessible); with "none" nothing is kept. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (argc, argv, NULL);
   adw_init ();
   /* Xvfb has no window manager: a window never gets focus-in/out, and a blinking cursor's timer
@@ -265,4 +268,131 @@ el_gui_test_shot (GtkWidget *widget, const char *name)
   g_mkdir_with_parents (dir, 0755);
   path = g_strdup_printf ("%s/%s.png", dir, name);
   g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+/* Widgets whose insides are one control (their own accessible name covers them). */
+static gboolean
+is_composite (GtkWidget *widget)
+{
+  return GTK_IS_MENU_BUTTON (widget) || GTK_IS_DROP_DOWN (widget) || GTK_IS_SPIN_BUTTON (widget) ||
+         GTK_IS_SEARCH_ENTRY (widget) || GTK_IS_PASSWORD_ENTRY (widget) || GTK_IS_ENTRY (widget) ||
+         ADW_IS_ENTRY_ROW (widget) || ADW_IS_SPLIT_BUTTON (widget) || GTK_IS_WINDOW_CONTROLS (widget) ||
+         GTK_IS_CHECK_BUTTON (widget) || GTK_IS_SWITCH (widget) || GTK_IS_SCROLLBAR (widget);
+}
+
+static gboolean
+is_interactive (GtkWidget *widget)
+{
+  return GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget) || GTK_IS_DROP_DOWN (widget) ||
+         GTK_IS_EDITABLE (widget) || GTK_IS_TEXT_VIEW (widget) || GTK_IS_SWITCH (widget) ||
+         GTK_IS_CHECK_BUTTON (widget) || GTK_IS_LIST_VIEW (widget) || GTK_IS_SCALE (widget) ||
+         ADW_IS_SPLIT_BUTTON (widget);
+}
+
+static gboolean
+has_label_text (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && *gtk_label_get_text (GTK_LABEL (widget)) != '\0')
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_label_text (child))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+in_titled_row (GtkWidget *widget)
+{
+  for (GtkWidget *up = widget; up != NULL; up = gtk_widget_get_parent (up))
+    {
+      if (ADW_IS_PREFERENCES_ROW (up))
+        {
+          const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (up));
+          return title != NULL && *title != '\0';
+        }
+      if (GTK_IS_LIST_BOX_ROW (up) || GTK_IS_WINDOW (up))
+        return FALSE;
+    }
+  return FALSE;
+}
+
+static gboolean
+has_accessible_name (GtkWidget *widget)
+{
+  GtkAccessible *accessible = GTK_ACCESSIBLE (widget);
+
+  if (gtk_test_accessible_has_property (accessible, GTK_ACCESSIBLE_PROPERTY_LABEL))
+    return TRUE;
+  /* GTK points a button's labelled-by at its child, even an image with no words: only text counts */
+  if (!GTK_IS_BUTTON (widget) && !GTK_IS_MENU_BUTTON (widget) &&
+      gtk_test_accessible_has_relation (accessible, GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+    return TRUE;
+  if (GTK_IS_MENU_BUTTON (widget))
+    {
+      const char *label = gtk_menu_button_get_label (GTK_MENU_BUTTON (widget));
+      return (label != NULL && *label != '\0') || has_label_text (widget);
+    }
+  if ((GTK_IS_BUTTON (widget) || GTK_IS_CHECK_BUTTON (widget) || ADW_IS_SPLIT_BUTTON (widget)) &&
+      has_label_text (widget))
+    return TRUE;
+  /* a switch, drop-down or entry inside a titled row (AdwActionRow, AdwComboRow, AdwEntryRow) */
+  return in_titled_row (widget);
+}
+
+static void
+find_unlabelled (GtkWidget *widget, GPtrArray *out)
+{
+  /* hidden widgets and pages of a stack not shown are skipped; popovers are checked closed */
+  if (!GTK_IS_POPOVER (widget) &&
+      (!gtk_widget_get_visible (widget) || !gtk_widget_get_child_visible (widget)))
+    return;
+
+  if (is_interactive (widget) && !GTK_IS_TEXT (widget) && !has_accessible_name (widget))
+    g_ptr_array_add (out, g_strdup_printf ("%s \"%s\" (in %s \"%s\")", G_OBJECT_TYPE_NAME (widget),
+                                           gtk_widget_get_name (widget),
+                                           G_OBJECT_TYPE_NAME (gtk_widget_get_parent (widget)),
+                                           gtk_widget_get_name (gtk_widget_get_parent (widget))));
+  if (GTK_IS_TEXT (widget) && !has_accessible_name (widget))
+    {
+      /* a bare GtkText is the whole control only outside an entry-like parent */
+      GtkWidget *parent = gtk_widget_get_parent (widget);
+      gboolean inner = FALSE;
+
+      for (GtkWidget *up = parent; up != NULL && !inner; up = gtk_widget_get_parent (up))
+        inner = is_composite (up);
+      if (!inner)
+        g_ptr_array_add (out, g_strdup_printf ("GtkText \"%s\"", gtk_widget_get_name (widget)));
+    }
+  /* libadwaita 1.2's toast has an unnamed close button of its own: not ours to name */
+  if (is_composite (widget) || g_str_equal (G_OBJECT_TYPE_NAME (widget), "AdwToastWidget"))
+    return;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    find_unlabelled (child, out);
+}
+
+GPtrArray *
+el_gui_test_unlabelled (GtkWidget *root)
+{
+  GPtrArray *missing = g_ptr_array_new_with_free_func (g_free);
+
+  find_unlabelled (root, missing);
+  return missing;
+}
+
+void
+el_gui_test_assert_accessible (GtkWidget *root)
+{
+  g_autoptr (GPtrArray) missing = el_gui_test_unlabelled (root);
+
+  if (missing->len > 0)
+    {
+      g_autoptr (GString) text = g_string_new (NULL);
+
+      for (guint i = 0; i < missing->len; i++)
+        g_string_append_printf (text, "\n  %s", (char *) g_ptr_array_index (missing, i));
+      g_error ("%u controls under %s have no accessible name:%s", missing->len, G_OBJECT_TYPE_NAME (root),
+               text->str);
+    }
 }

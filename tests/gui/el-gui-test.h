@@ -95,6 +95,14 @@ char *el_gui_test_collect_text (GtkWidget *root);
 void el_gui_test_click (GtkWidget *button);
 void el_gui_test_set_text (GtkWidget *editable, const char *text);
 
+/* Fails the test, listing them, when a visible control under @root (buttons, menu buttons,
+ * drop-downs, entries, text views, switches, check buttons, list views; popovers included) has no
+ * accessible name: an explicit label property or labelled-by relation, a button's own label text,
+ * or the title of the AdwPreferencesRow it sits in. */
+void el_gui_test_assert_accessible (GtkWidget *root);
+/* The same check, returning the descriptions of the unnamed controls (element-type utf8). */
+GPtrArray *el_gui_test_unlabelled (GtkWidget *root);
+
 /* With EL_GUI_TEST_SHOTS=DIR in the environment, saves what @widget shows to DIR/@name.png (a way
  * to look at a test's screens); does nothing otherwise. */
 void el_gui_test_shot (GtkWidget *widget, const char *name);

@@ -37,6 +37,7 @@ view_open (View *v, const char *email)
 static void
 view_close (View *v)
 {
+  el_gui_test_assert_accessible (GTK_WIDGET (v->window));
   el_gui_test_destroy (v->window, G_OBJECT (v->panel));
   el_gui_test_close_context (v->ctx, v->data_dir);
   g_object_unref (v->ctx);
@@ -652,6 +653,7 @@ test_patient_pane (void)
   g_signal_handlers_disconnect_by_data (panel, &activated_patient);
   g_signal_handlers_disconnect_by_data (pane, &activated_handoff);
   g_object_ref (pane);
+  el_gui_test_assert_accessible (GTK_WIDGET (window));
   el_gui_test_destroy (window, G_OBJECT (panel));
   g_assert_finalize_object (pane);
   el_gui_test_close_context (ctx, data_dir);

@@ -214,6 +214,8 @@ test_load_edit_save_sync (void)
   g_assert_false (after->pending);
   g_assert_cmpint (el_sbar_version_get_version (after->version), ==, n + 1);
 
+  el_gui_test_assert_accessible (GTK_WIDGET (window));
+
   el_gui_test_destroy (window, G_OBJECT (editor));
   el_gui_test_close_context (ctx, data_dir);
 }
@@ -262,6 +264,8 @@ test_offline_save (void)
         }
     }
   g_assert_true (found);
+
+  el_gui_test_assert_accessible (GTK_WIDGET (window));
 
   el_gui_test_destroy (window, G_OBJECT (editor));
   el_gui_test_close_context (ctx, data_dir);
@@ -357,6 +361,8 @@ test_completeness_and_validation (void)
     g_assert_cmpstr (last->action, ==, "Call the resident");
   }
 
+  el_gui_test_assert_accessible (GTK_WIDGET (window));
+
   el_gui_test_destroy (window, G_OBJECT (editor));
   el_gui_test_close_context (ctx, data_dir);
 }
@@ -415,6 +421,8 @@ test_allergies (void)
   g_assert_cmpuint (count_visible (editor, "editor-allergy-chip"), ==, 0);
   content = el_sbar_editor_get_content (editor);
   g_assert_null (el_sbar_fields_get_allergies (el_sbar_version_get_fields (content)));
+
+  el_gui_test_assert_accessible (GTK_WIDGET (window));
 
   el_gui_test_destroy (window, G_OBJECT (editor));
   el_gui_test_close_context (ctx, data_dir);
@@ -575,6 +583,8 @@ test_ai_marks (void)
     g_assert_true (json_object_has_member (hr, "span"));
   }
 
+  el_gui_test_assert_accessible (GTK_WIDGET (window));
+
   el_gui_test_destroy (window, G_OBJECT (editor));
   el_gui_test_close_context (ctx, data_dir);
 }
@@ -611,6 +621,8 @@ test_undo (void)
   g_assert_true (gtk_widget_activate_action (view, "text.redo", NULL));
   text = buffer_text (buffer);
   g_assert_true (g_str_has_suffix (text, " Added by hand."));
+
+  el_gui_test_assert_accessible (GTK_WIDGET (window));
 
   el_gui_test_destroy (window, G_OBJECT (editor));
   el_gui_test_close_context (ctx, data_dir);
@@ -683,6 +695,8 @@ test_confirm_leave (void)
   g_assert_cmpint (el_sbar_version_get_version (latest->version), ==, n + 1);
   g_assert_cmpstr (el_sbar_version_get_assessment (latest->version), ==, "Changed before leaving.");
 
+  el_gui_test_assert_accessible (GTK_WIDGET (window));
+
   el_gui_test_destroy (window, G_OBJECT (editor));
   el_gui_test_close_context (ctx, data_dir);
 }
@@ -735,6 +749,8 @@ test_read_only (void)
   g_assert_false (el_sbar_editor_get_read_only (editor));
   g_assert_false (gtk_widget_get_visible (find (editor, "editor-read-only")));
   g_assert_true (gtk_widget_is_sensitive (find (editor, "editor-situation")));
+
+  el_gui_test_assert_accessible (GTK_WIDGET (window));
 
   el_gui_test_destroy (window, G_OBJECT (editor));
   el_gui_test_close_context (ctx, data_dir);
@@ -835,6 +851,8 @@ test_new_handoff (void)
                         el_sbar_fields_get_meds_due (el_sbar_version_get_fields (latest->version)), 0))
                        ->time,
                    ==, "21:00");
+
+  el_gui_test_assert_accessible (GTK_WIDGET (window));
 
   el_gui_test_destroy (window, G_OBJECT (editor));
   el_gui_test_close_context (ctx, data_dir);

@@ -378,6 +378,8 @@ test_history_diff_restore (void)
       !el_history_view_get_loading (EL_HISTORY_VIEW (view)) &&
       !text_contains (GTK_WIDGET (gtk_list_box_get_row_at_index (GTK_LIST_BOX (list), 0)), "Not sent yet"));
 
+  el_gui_test_assert_accessible (GTK_WIDGET (window));
+
   el_gui_test_destroy (window, G_OBJECT (view));
   el_gui_test_close_context (ctx, data_dir);
 }
@@ -561,6 +563,8 @@ test_conflict_merge (void)
   g_assert_cmpstr (el_sbar_version_get_author_name (latest->version), ==,
                    el_user_get_name (el_context_get_user (f.b)));
 
+  el_gui_test_assert_accessible (GTK_WIDGET (window));
+
   el_gui_test_destroy (window, G_OBJECT (view));
   conflict_teardown (&f);
 }
@@ -611,6 +615,8 @@ test_conflict_take_theirs (void)
   el_gui_test_sync (f.a);
   latest = get_sbar (f.a, f.handoff_id, 0);
   g_assert_cmpint (el_sbar_version_get_version (latest->version), ==, f.base_version + 1);
+
+  el_gui_test_assert_accessible (GTK_WIDGET (window));
 
   el_gui_test_destroy (window, G_OBJECT (view));
   conflict_teardown (&f);

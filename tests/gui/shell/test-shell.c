@@ -166,6 +166,7 @@ test_sign_in_success (Fixture *f, gconstpointer data)
   g_autoptr (GPtrArray) names = unit_family_names (f->server, EL_TEST_DEMO_NURSE_A);
 
   g_assert_cmpstr (el_window_get_page (window), ==, "sign-in");
+  el_gui_test_assert_accessible (GTK_WIDGET (window));
   /* the form is not ready before every field is filled in */
   g_assert_false (gtk_widget_get_sensitive (
       el_gui_test_find (el_window_get_sign_in_page (window), GTK_TYPE_BUTTON, "sign-in-button")));
@@ -293,6 +294,7 @@ test_auto_lock (Fixture *f, gconstpointer data)
   stack = el_gui_test_find (GTK_WIDGET (window), GTK_TYPE_STACK, "window-stack");
   g_assert_true (gtk_stack_get_visible_child (GTK_STACK (stack)) == el_window_get_lock_page (window));
   g_assert_cmpuint (count_names_shown (el_window_get_lock_page (window), names), ==, 0);
+  el_gui_test_assert_accessible (GTK_WIDGET (window));
   g_assert_false (gtk_widget_get_mapped (el_window_get_census_panel (window)));
 
   unlock (window, "not-her-password");
@@ -491,6 +493,17 @@ test_navigate (Fixture *f, gconstpointer data)
   g_assert_cmpstr (el_sbar_editor_get_handoff_id (EL_SBAR_EDITOR (el_window_get_editor (window))), ==,
                    handoff_id);
   el_gui_test_shot (GTK_WIDGET (window), "editor");
+  /* every control of the main window, with a report open, has an accessible name */
+  el_gui_test_assert_accessible (GTK_WIDGET (window));
+  {
+    AdwViewStack *tabs = ADW_VIEW_STACK (el_gui_test_find (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK, NULL));
+
+    adw_view_stack_set_visible_child_name (tabs, "history");
+    el_gui_test_spin (300);
+    el_gui_test_shot (GTK_WIDGET (window), "history");
+    el_gui_test_assert_accessible (GTK_WIDGET (window));
+    adw_view_stack_set_visible_child_name (tabs, "report");
+  }
 
   /* an edit, then another patient: the guard asks; Cancel keeps her words where they were */
   gtk_text_buffer_set_text (situation_buffer (window), edited, -1);
@@ -522,6 +535,46 @@ test_navigate (Fixture *f, gconstpointer data)
   close_window (window);
 }
 
+/* The accessibility check itself: an icon-only button and a bare text view are caught; a label
+ * property, a labelled-by relation or a row title names them. */
+static void
+test_accessible_check (void)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *icon = gtk_button_new_from_icon_name ("list-add-symbolic");
+  GtkWidget *text = gtk_text_view_new ();
+  GtkWidget *caption = gtk_label_new ("Situation");
+  GtkWidget *labelled = gtk_button_new_with_label ("Save");
+  GtkWidget *list = gtk_list_box_new ();
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *toggle = gtk_switch_new ();
+  GtkWindow *window;
+  g_autoptr (GPtrArray) missing = NULL;
+
+  gtk_box_append (GTK_BOX (box), icon);
+  gtk_box_append (GTK_BOX (box), caption);
+  gtk_box_append (GTK_BOX (box), text);
+  gtk_box_append (GTK_BOX (box), labelled);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+  gtk_list_box_append (GTK_LIST_BOX (list), row);
+  gtk_box_append (GTK_BOX (box), list);
+  window = el_gui_test_window_new (box);
+
+  missing = el_gui_test_unlabelled (GTK_WIDGET (window));
+  for (guint i = 0; i < missing->len; i++)
+    g_test_message ("unnamed: %s", (char *) g_ptr_array_index (missing, i));
+  g_assert_cmpuint (missing->len, ==, 3); /* the icon, the text view, the switch in an untitled row */
+  g_clear_pointer (&missing, g_ptr_array_unref);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, "Add", -1);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (text), GTK_ACCESSIBLE_RELATION_LABELLED_BY, caption, NULL,
+                                  -1);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), "Keep me signed in");
+  missing = el_gui_test_unlabelled (GTK_WIDGET (window));
+  g_assert_cmpuint (missing->len, ==, 0);
+  el_gui_test_destroy (window, G_OBJECT (box));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -537,6 +590,7 @@ main (int argc, char *argv[])
   ADD ("keep-signed-in", test_keep_signed_in);
   ADD ("navigate", test_navigate);
 #undef ADD
+  g_test_add_func ("/el/gui/shell/accessible-check", test_accessible_check);
 
   {
     int status = g_test_run ();

@@ -254,6 +254,8 @@ test_offline_and_back (void)
   g_assert_nonnull (strstr (versions, situation));
   g_assert_false (text_has (indicator, "could not be reached"));
 
+  el_gui_test_assert_accessible (GTK_WIDGET (window));
+
   el_gui_test_destroy (window, G_OBJECT (box));
   g_assert_null (indicator);
   g_assert_null (banner);
@@ -397,7 +399,10 @@ test_needs_attention (void)
   versions = server_versions_text (server, missing_id);
   g_assert_nonnull (strstr (versions, "Sent again from the dialog"));
 
+  el_gui_test_assert_accessible (GTK_WIDGET (GTK_WINDOW (dialog)));
+
   el_gui_test_destroy (GTK_WINDOW (dialog), G_OBJECT (dialog));
+  el_gui_test_assert_accessible (GTK_WIDGET (window));
   el_gui_test_destroy (window, G_OBJECT (indicator));
   el_gui_test_close_context (ctx, data_dir);
 }
@@ -429,6 +434,8 @@ test_words_and_empty (void)
   g_free (reason);
   reason = el_attention_reason_text (0, "recording.upload: the file is missing");
   g_assert_cmpstr (reason, ==, "recording.upload: the file is missing");
+
+  el_gui_test_assert_accessible (GTK_WIDGET (GTK_WINDOW (dialog)));
 
   el_gui_test_destroy (GTK_WINDOW (dialog), G_OBJECT (dialog));
   el_gui_test_close_context (ctx, data_dir);
@@ -471,6 +478,8 @@ test_before_sign_in (void)
   el_gui_test_sync (ctx);
   EL_GUI_WAIT_FOR (g_strcmp0 (text_of (indicator), "Up to date") == 0);
   g_assert_false (text_has (indicator, "Last synced: Never"));
+
+  el_gui_test_assert_accessible (GTK_WIDGET (window));
 
   el_gui_test_destroy (window, G_OBJECT (indicator));
   g_assert_null (banner);
@@ -523,6 +532,8 @@ test_conflict (void)
   g_signal_connect (indicator, "show-conflicts", G_CALLBACK (count_signal_cb), &shown);
   el_gui_test_click (el_gui_test_find (indicator, GTK_TYPE_BUTTON, "sync-resolve-conflicts"));
   g_assert_cmpuint (shown, ==, 1);
+
+  el_gui_test_assert_accessible (GTK_WIDGET (window));
 
   el_gui_test_destroy (window, G_OBJECT (indicator));
   el_gui_test_close_context (ctx, data_dir);
