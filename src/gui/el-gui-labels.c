@@ -288,3 +288,77 @@ el_gui_badge_set (GtkWidget *label, const char *text, const char *css_class, con
     gtk_accessible_update_property (GTK_ACCESSIBLE (label), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                     accessible_text, -1);
 }
+
+/* ---- text views that grow with their text ------------------------------------------------------
+ * GTK 4.8's GtkTextView reports the height of its text as laid out at its *previous* width and
+ * does not ask for a new size once it has wrapped its lines anew: outside a scrolled window it
+ * stays one pixel high after its first layout, or keeps a stale height after a resize, and clips
+ * what it holds. A text view that shows a report must never hide words: after each frame, when
+ * the height its lines need is not the height it got, it asks once for a new size. */
+
+static void
+refit_after_paint_cb (GdkFrameClock *clock, GtkWidget *view)
+{
+  GtkTextView *text_view = GTK_TEXT_VIEW (view);
+  GtkTextIter end;
+  int y = 0, line_height = 0, min_height = -1, needed;
+
+  gtk_text_buffer_get_end_iter (gtk_text_view_get_buffer (text_view), &end);
+  gtk_text_view_get_line_yrange (text_view, &end, &y, &line_height);
+  gtk_widget_get_size_request (view, NULL, &min_height);
+  needed = MAX (y + line_height + gtk_text_view_get_top_margin (text_view) +
+                    gtk_text_view_get_bottom_margin (text_view),
+                min_height);
+  if (needed == gtk_widget_get_height (view))
+    return;
+  /* once per needed height: a view GTK will not give that height (a scrolled one, say) is left be */
+  if (GPOINTER_TO_INT (g_object_get_data (G_OBJECT (view), "el-refit-needed")) == needed)
+    return;
+  g_object_set_data (G_OBJECT (view), "el-refit-needed", GINT_TO_POINTER (needed));
+  gtk_widget_queue_resize (view);
+}
+
+static void
+refit_realize_cb (GtkWidget *view)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (view);
+
+  if (clock != NULL)
+    g_signal_connect_object (clock, "after-paint", G_CALLBACK (refit_after_paint_cb), view, 0);
+}
+
+static void
+refit_unrealize_cb (GtkWidget *view)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (view);
+
+  if (clock != NULL)
+    g_signal_handlers_disconnect_by_func (clock, refit_after_paint_cb, view);
+  g_object_set_data (G_OBJECT (view), "el-refit-needed", NULL);
+}
+
+void
+el_gui_text_view_fit (GtkTextView *view)
+{
+  g_return_if_fail (GTK_IS_TEXT_VIEW (view));
+
+  if (g_object_get_data (G_OBJECT (view), "el-refit") != NULL)
+    return;
+  g_object_set_data (G_OBJECT (view), "el-refit", GINT_TO_POINTER (1));
+  g_signal_connect (view, "realize", G_CALLBACK (refit_realize_cb), NULL);
+  g_signal_connect (view, "unrealize", G_CALLBACK (refit_unrealize_cb), NULL);
+  if (gtk_widget_get_realized (GTK_WIDGET (view)))
+    refit_realize_cb (GTK_WIDGET (view));
+}
+
+void
+el_gui_fit_text_views (GtkWidget *root)
+{
+  g_return_if_fail (GTK_IS_WIDGET (root));
+
+  if (GTK_IS_TEXT_VIEW (root))
+    el_gui_text_view_fit (GTK_TEXT_VIEW (root));
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    el_gui_fit_text_views (child);
+}

@@ -33,4 +33,11 @@ char *el_gui_format_time (GDateTime *when);
 void
 el_gui_badge_set (GtkWidget *label, const char *text, const char *css_class, const char *accessible_text);
 
+/* A text view that always shows all its text: GTK 4.8's GtkTextView keeps a stale height (one
+ * pixel at first) after it wraps its lines at a new width; this makes it ask for a new size after
+ * a frame in which its lines need another height than it has. Idempotent. */
+void el_gui_text_view_fit (GtkTextView *view);
+/* el_gui_text_view_fit() on every text view under @root (included). */
+void el_gui_fit_text_views (GtkWidget *root);
+
 G_END_DECLS

@@ -396,3 +396,15 @@ el_gui_test_assert_accessible (GtkWidget *root)
                text->str);
     }
 }
+
+gboolean
+el_gui_test_text_fully_shown (GtkTextView *view)
+{
+  GtkTextIter end;
+  int y = 0, height = 0;
+
+  gtk_text_buffer_get_end_iter (gtk_text_view_get_buffer (view), &end);
+  gtk_text_view_get_line_yrange (view, &end, &y, &height);
+  return gtk_widget_get_mapped (GTK_WIDGET (view)) && y + height > 1 &&
+         y + height + (int) gtk_text_view_get_top_margin (view) <= gtk_widget_get_height (GTK_WIDGET (view));
+}

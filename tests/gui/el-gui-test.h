@@ -103,6 +103,9 @@ void el_gui_test_assert_accessible (GtkWidget *root);
 /* The same check, returning the descriptions of the unnamed controls (element-type utf8). */
 GPtrArray *el_gui_test_unlabelled (GtkWidget *root);
 
+/* Whether a mapped text view is tall enough for all its lines (its last line ends inside it). */
+gboolean el_gui_test_text_fully_shown (GtkTextView *view);
+
 /* With EL_GUI_TEST_SHOTS=DIR in the environment, saves what @widget shows to DIR/@name.png (a way
  * to look at a test's screens); does nothing otherwise. */
 void el_gui_test_shot (GtkWidget *widget, const char *name);

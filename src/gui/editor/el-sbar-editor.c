@@ -2639,6 +2639,7 @@ el_sbar_editor_init (ElSbarEditor *self)
   self->cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  el_gui_fit_text_views (GTK_WIDGET (self));
 
   for (guint s = 0; s < 4; s++)
     {

@@ -224,6 +224,7 @@ make_text_view (const char *name, const char *text, gboolean editable, const cha
   gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 8);
   gtk_text_view_set_accepts_tab (GTK_TEXT_VIEW (view), FALSE);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), text, -1);
+  el_gui_text_view_fit (GTK_TEXT_VIEW (view));
   if (editable)
     {
       gtk_text_buffer_set_enable_undo (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), TRUE);

@@ -651,6 +651,7 @@ build_sections (ElHistoryView *self)
       /* Translators: the accessible name of a section's diff: "Changes in Situation". */
       g_autofree char *accessible = g_strdup_printf (_ ("Changes in %s"), label);
 
+      el_gui_text_view_fit (GTK_TEXT_VIEW (view));
       section->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
       gtk_widget_add_css_class (title, "heading");
       gtk_label_set_xalign (GTK_LABEL (title), 0);

@@ -5,6 +5,9 @@
 
 #include "el-application.h"
 #include "el-census-panel.h"
+#include "el-conflict-view.h"
+#include "el-offline-banner.h"
+#include "el-sync-indicator.h"
 #include "el-patient-pane.h"
 #include "el-sbar-editor.h"
 #include "el-gui-test.h"
@@ -15,6 +18,7 @@
 typedef struct
 {
   ElTestServer *server;
+  ElTestServer *stopped; /* a stopped server whose folder (database) a restarted one still uses */
   ElApplication *app;
   char *data_dir;
 } Fixture;
@@ -52,6 +56,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   el_test_remove_tree (f->data_dir);
   g_free (f->data_dir);
   g_clear_pointer (&f->server, el_test_server_free);
+  g_clear_pointer (&f->stopped, el_test_server_free);
 }
 
 static ElWindow *
@@ -505,6 +510,26 @@ test_navigate (Fixture *f, gconstpointer data)
     adw_view_stack_set_visible_child_name (tabs, "report");
   }
 
+  /* a long report is shown whole: the section grows with its text, at this width and a narrower one */
+  {
+    GtkWidget *view =
+        el_gui_test_find (el_window_get_editor (window), GTK_TYPE_TEXT_VIEW, "editor-situation");
+    g_autoptr (GString) text = g_string_new (NULL);
+
+    for (guint i = 0; i < 12; i++)
+      g_string_append_printf (text, "Sentence %u of a long situation that a nurse dictated at the bedside. ",
+                              i);
+    gtk_text_buffer_set_text (situation_buffer (window), text->str, -1);
+    /* (the line's height is an estimate until GTK has laid it out: wait for both) */
+    EL_GUI_WAIT_FOR (gtk_widget_get_height (view) > 120 /* its minimum is 96 */
+                     && el_gui_test_text_fully_shown (GTK_TEXT_VIEW (view)));
+    gtk_window_set_default_size (GTK_WINDOW (window), 1100, 800);
+    EL_GUI_WAIT_FOR (gtk_widget_get_width (view) < 700);
+    EL_GUI_WAIT_FOR (gtk_widget_get_height (view) > 150 &&
+                     el_gui_test_text_fully_shown (GTK_TEXT_VIEW (view)));
+    el_gui_test_shot (GTK_WIDGET (window), "editor-long");
+  }
+
   /* an edit, then another patient: the guard asks; Cancel keeps her words where they were */
   gtk_text_buffer_set_text (situation_buffer (window), edited, -1);
   EL_GUI_WAIT_FOR (el_sbar_editor_get_dirty (EL_SBAR_EDITOR (el_window_get_editor (window))));
@@ -533,6 +558,195 @@ test_navigate (Fixture *f, gconstpointer data)
                  el_census_item_get_patient_id (second)) == 0);
   EL_GUI_WAIT_FOR (g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (content)), "patient") == 0);
   close_window (window);
+}
+
+/* Signs nurse.a in and opens the latest handoff of her first census patient in the report; returns
+ * its id (the patient in *patient_id when asked). */
+static char *
+open_first_handoff (ElWindow *window, char **patient_id)
+{
+  ElCensusModel *model;
+  g_autoptr (ElCensusItem) first = NULL;
+  GPtrArray *handoffs = NULL; /* (transfer none) */
+  char *handoff_id;
+  GtkWidget *content;
+
+  sign_in (window, EL_TEST_DEMO_NURSE_A, FALSE);
+  model = el_census_panel_get_model (EL_CENSUS_PANEL (el_window_get_census_panel (window)));
+  EL_GUI_WAIT_FOR (g_list_model_get_n_items (G_LIST_MODEL (model)) >= 1);
+  first = g_list_model_get_item (G_LIST_MODEL (model), 0);
+  activate_patient (window, first);
+  EL_GUI_WAIT_FOR ((handoffs = el_patient_pane_get_handoffs (
+                        EL_PATIENT_PANE (el_window_get_patient_pane (window)))) != NULL &&
+                   handoffs->len > 0);
+  handoff_id = g_strdup (el_handoff_get_id (g_ptr_array_index (handoffs, 0)));
+  el_window_open_handoff (window, handoff_id);
+  content = el_gui_test_find (GTK_WIDGET (window), GTK_TYPE_STACK, "content-stack");
+  EL_GUI_WAIT_FOR (g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (content)), "handoff") == 0);
+  EL_GUI_WAIT_FOR (editor_idle (window));
+  if (patient_id != NULL)
+    *patient_id = g_strdup (el_census_item_get_patient_id (first));
+  return handoff_id;
+}
+
+static char *
+buffer_text (GtkTextBuffer *buffer)
+{
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
+/* A real 409 in the window: the charge nurse saved first; nurse.a's save becomes a conflict, the
+ * header's "Resolve Conflicts" opens the conflict view, taking theirs brings her report back with
+ * the charge nurse's words and no conflict left. */
+static void
+test_window_conflict (Fixture *f, gconstpointer data)
+{
+  ElWindow *window = open_window (f);
+  g_autofree char *handoff_id = open_first_handoff (window, NULL);
+  g_autofree char *charge_dir = NULL;
+  g_autoptr (ElContext) charge = el_gui_test_sign_in (f->server, EL_TEST_DEMO_CHARGE, &charge_dir);
+  ElSbarEditor *editor = EL_SBAR_EDITOR (el_window_get_editor (window));
+  int base = el_sbar_editor_get_base_version (editor);
+  ElSync *sync = el_context_get_sync (el_window_get_context (window));
+  GtkWidget *indicator = el_gui_test_find (GTK_WIDGET (window), EL_TYPE_SYNC_INDICATOR, NULL);
+  GtkWidget *content = el_gui_test_find (GTK_WIDGET (window), GTK_TYPE_STACK, "content-stack");
+  GtkWidget *view;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ElStoreSbar) theirs_base = NULL;
+  g_autoptr (ElSbarVersion) theirs = NULL;
+  g_autofree char *op = NULL;
+  g_autofree char *shown = NULL;
+  const char *const sections[] = { "situation", "background", "assessment", "recommendation", "fields" };
+
+  /* the charge nurse saves first, from the same version */
+  el_store_get_sbar_async (el_context_get_store (charge), handoff_id, 0, NULL, el_test_result_cb, &result);
+  theirs_base = el_store_get_sbar_finish (el_context_get_store (charge), el_test_wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (el_sbar_version_get_version (theirs_base->version), ==, base);
+  theirs = el_sbar_editor_get_content (editor);
+  el_sbar_version_set_situation (theirs, "Charge nurse: pain controlled, family updated.");
+  g_clear_object (&result);
+  el_store_save_sbar_draft_async (el_context_get_store (charge), handoff_id, base, theirs, NULL,
+                                  el_test_result_cb, &result);
+  op = el_store_save_sbar_draft_finish (el_context_get_store (charge), el_test_wait_for (&result), &error);
+  g_assert_no_error (error);
+  el_gui_test_sync (charge);
+
+  /* nurse.a saves hers from the same base */
+  gtk_text_buffer_set_text (situation_buffer (window), "Nurse A: pain 6 of 10, oxycodone given.", -1);
+  EL_GUI_WAIT_FOR (el_sbar_editor_get_dirty (editor));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
+  EL_GUI_WAIT_FOR (!el_sbar_editor_get_dirty (editor));
+  el_sync_request (sync, EL_SYNC_RUN_IGNORE_BACKOFF);
+  EL_GUI_WAIT_FOR (el_sync_get_conflict_count (sync) > 0);
+  EL_GUI_WAIT_FOR (el_sync_indicator_get_status (EL_SYNC_INDICATOR (indicator)) ==
+                   EL_SYNC_INDICATOR_CONFLICT);
+
+  g_assert_true (gtk_widget_activate_action (indicator, "sync.resolve-conflicts", NULL));
+  EL_GUI_WAIT_FOR (g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (content)), "conflict") == 0);
+  view = el_gui_test_find (content, EL_TYPE_CONFLICT_VIEW, NULL);
+  g_assert_nonnull (view);
+  el_gui_test_shot (GTK_WIDGET (window), "conflict");
+  el_gui_test_assert_accessible (GTK_WIDGET (window));
+
+  for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("conflict-%s-take-theirs", sections[i]);
+      GtkWidget *button = el_gui_test_find (view, GTK_TYPE_TOGGLE_BUTTON, name);
+
+      g_assert_nonnull (button);
+      if (!gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (button)))
+        el_gui_test_click (button);
+    }
+  EL_GUI_WAIT_FOR (el_conflict_view_get_can_resolve (EL_CONFLICT_VIEW (view)));
+  el_gui_test_click (el_gui_test_find (view, GTK_TYPE_BUTTON, "conflict-resolve"));
+
+  /* back in her report, which now reads the charge nurse's words */
+  EL_GUI_WAIT_FOR (g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (content)), "handoff") == 0);
+  EL_GUI_WAIT_FOR (el_sync_get_conflict_count (sync) == 0 || (el_sync_refresh_counts (sync), FALSE));
+  EL_GUI_WAIT_FOR (editor_idle (window) &&
+                   (g_free (shown), shown = buffer_text (situation_buffer (window)),
+                    g_str_equal (shown, "Charge nurse: pain controlled, family updated.")));
+  g_assert_false (el_sbar_editor_get_dirty (editor));
+
+  el_gui_test_close_context (charge, charge_dir);
+  close_window (window);
+}
+
+/* The server goes away: the window's offline banner shows; it comes back on the same address: the
+ * banner goes. */
+static void
+test_window_offline (Fixture *f, gconstpointer data)
+{
+  ElWindow *window = open_window (f);
+  GtkWidget *banner;
+  guint port = el_test_server_get_port (f->server);
+  ElTestServer *again;
+
+  sign_in (window, EL_TEST_DEMO_NURSE_A, FALSE);
+  banner = el_gui_test_find (GTK_WIDGET (window), EL_TYPE_OFFLINE_BANNER, NULL);
+  g_assert_nonnull (banner);
+  el_gui_test_spin (300);
+  g_assert_false (el_offline_banner_get_revealed (EL_OFFLINE_BANNER (banner)));
+
+  g_assert_cmpint (el_test_server_stop (f->server), ==, 0);
+  el_sync_request (el_context_get_sync (el_window_get_context (window)), EL_SYNC_RUN_IGNORE_BACKOFF);
+  EL_GUI_WAIT_FOR (el_offline_banner_get_revealed (EL_OFFLINE_BANNER (banner)));
+  el_gui_test_shot (GTK_WIDGET (window), "offline");
+
+  again = el_test_demo_start_again (f->server, port, NULL);
+  f->stopped = f->server;
+  f->server = again;
+  EL_GUI_WAIT_FOR (!el_offline_banner_get_revealed (EL_OFFLINE_BANNER (banner)));
+  close_window (window);
+}
+
+/* From a station monitor (1280 px here) down to 900 px: wide, census and report side by side; narrow, one
+ * at a time with a back button. */
+static void
+test_adaptive (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+  const int widths[] = { 1280, 900 }; /* CI's Xvfb screen is 1280 px wide */
+
+  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+    {
+      ElWindow *window;
+      AdwLeaflet *leaflet;
+      g_autofree char *handoff_id = NULL;
+
+      g_settings_set_int (settings, "window-width", widths[i]);
+      g_settings_set_int (settings, "window-height", 800);
+      window = open_window (f);
+      handoff_id = open_first_handoff (window, NULL);
+      leaflet = ADW_LEAFLET (el_gui_test_find (GTK_WIDGET (window), ADW_TYPE_LEAFLET, "main-leaflet"));
+      /* the window's own width leaves out its client-side border */
+      EL_GUI_WAIT_FOR (ABS (gtk_widget_get_width (GTK_WIDGET (window)) - widths[i]) <= 20);
+      el_gui_test_spin (200);
+      if (widths[i] > 1100)
+        {
+          g_assert_false (adw_leaflet_get_folded (leaflet));
+          g_assert_true (gtk_widget_get_mapped (el_window_get_census_panel (window)));
+          g_assert_true (gtk_widget_get_mapped (el_window_get_editor (window)));
+        }
+      else
+        {
+          /* the report she opened fills the window; the census is one step back */
+          g_assert_true (adw_leaflet_get_folded (leaflet));
+          EL_GUI_WAIT_FOR (gtk_widget_get_mapped (el_window_get_editor (window)));
+          g_assert_false (gtk_widget_get_mapped (el_window_get_census_panel (window)));
+          el_gui_test_shot (GTK_WIDGET (window), "narrow");
+          adw_leaflet_navigate (leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+          EL_GUI_WAIT_FOR (gtk_widget_get_mapped (el_window_get_census_panel (window)));
+        }
+      close_window (window);
+      /* closing keeps the size it had */
+      g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, widths[i]);
+    }
 }
 
 /* The accessibility check itself: an icon-only button and a bare text view are caught; a label
@@ -589,6 +803,9 @@ main (int argc, char *argv[])
   ADD ("switch-nurse", test_switch_nurse);
   ADD ("keep-signed-in", test_keep_signed_in);
   ADD ("navigate", test_navigate);
+  ADD ("conflict", test_window_conflict);
+  ADD ("offline", test_window_offline);
+  ADD ("adaptive", test_adaptive);
 #undef ADD
   g_test_add_func ("/el/gui/shell/accessible-check", test_accessible_check);
 
