@@ -749,6 +749,29 @@ test_adaptive (Fixture *f, gconstpointer data)
     }
 }
 
+/* Dark mode: the report and a history diff render with the dark style (and the diff's tags follow
+ * the switch) without a warning; PNGs with EL_GUI_TEST_SHOTS. */
+static void
+test_dark (Fixture *f, gconstpointer data)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  ElWindow *window = open_window (f);
+  g_autofree char *handoff_id = open_first_handoff (window, NULL);
+  AdwViewStack *tabs = ADW_VIEW_STACK (el_gui_test_find (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK, NULL));
+
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  EL_GUI_WAIT_FOR (adw_style_manager_get_dark (style));
+  el_gui_test_shot (GTK_WIDGET (window), "dark-report");
+  adw_view_stack_set_visible_child_name (tabs, "history");
+  el_gui_test_spin (300);
+  el_gui_test_shot (GTK_WIDGET (window), "dark-history");
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  EL_GUI_WAIT_FOR (!adw_style_manager_get_dark (style));
+  el_gui_test_spin (100);
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+  close_window (window);
+}
+
 /* The accessibility check itself: an icon-only button and a bare text view are caught; a label
  * property, a labelled-by relation or a row title names them. */
 static void
@@ -806,6 +829,7 @@ main (int argc, char *argv[])
   ADD ("conflict", test_window_conflict);
   ADD ("offline", test_window_offline);
   ADD ("adaptive", test_adaptive);
+  ADD ("dark", test_dark);
 #undef ADD
   g_test_add_func ("/el/gui/shell/accessible-check", test_accessible_check);
 
