@@ -125,10 +125,14 @@ set_page (ElWindow *self, const char *page)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PAGE]);
 }
 
+/* What the nurse just did (saved, restored...) shows at once, ahead of any older notice. */
 static void
 toast (ElWindow *self, const char *text)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (text));
+  AdwToast *toast = adw_toast_new (text);
+
+  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
 static void

@@ -6,6 +6,7 @@
 #include "el-application.h"
 #include "el-census-panel.h"
 #include "el-conflict-view.h"
+#include "el-history-view.h"
 #include "el-offline-banner.h"
 #include "el-sync-indicator.h"
 #include "el-patient-pane.h"
@@ -69,14 +70,27 @@ open_window (Fixture *f)
   return window;
 }
 
+/* Closes @window and asserts that it and every view it made (census, patient, report, history,
+ * sign-in and lock pages) are finalized. */
 static void
 close_window (ElWindow *window)
 {
+  GtkWidget *views[] = {
+    el_window_get_census_panel (window), el_window_get_patient_pane (window),
+    el_window_get_editor (window),       el_window_get_history (window),
+    el_window_get_sign_in_page (window), el_window_get_lock_page (window),
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    if (views[i] != NULL)
+      g_object_add_weak_pointer (G_OBJECT (views[i]), (gpointer *) &views[i]);
   g_object_ref (window);
   gtk_window_close (GTK_WINDOW (window));
   gtk_window_destroy (GTK_WINDOW (window));
   el_gui_test_spin (200);
   g_assert_finalize_object (window);
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    g_assert_null (views[i]);
 }
 
 static void
@@ -772,6 +786,35 @@ test_dark (Fixture *f, gconstpointer data)
   close_window (window);
 }
 
+/* Ctrl+S in the report saves a new version; the toast says so and the history lists it. */
+static void
+test_save_to_history (Fixture *f, gconstpointer data)
+{
+  ElWindow *window = open_window (f);
+  g_autofree char *handoff_id = open_first_handoff (window, NULL);
+  ElSbarEditor *editor = EL_SBAR_EDITOR (el_window_get_editor (window));
+  ElHistoryView *history = EL_HISTORY_VIEW (el_window_get_history (window));
+  int base = el_sbar_editor_get_base_version (editor);
+  guint before;
+  g_autofree char *text = NULL;
+
+  EL_GUI_WAIT_FOR (!el_history_view_get_loading (history) && el_history_view_get_n_versions (history) > 0);
+  before = el_history_view_get_n_versions (history);
+  gtk_text_buffer_set_text (situation_buffer (window), "Saved from the window with Ctrl+S.", -1);
+  EL_GUI_WAIT_FOR (el_sbar_editor_get_dirty (editor));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL));
+  EL_GUI_WAIT_FOR (el_sbar_editor_get_base_version (editor) == base + 1);
+  g_assert_false (el_sbar_editor_get_dirty (editor));
+  EL_GUI_WAIT_FOR (!el_history_view_get_loading (history) &&
+                   el_history_view_get_n_versions (history) == before + 1);
+  text = el_gui_test_collect_text (GTK_WIDGET (window));
+  {
+    g_autofree char *toast = g_strdup_printf ("Saved as version %d", base + 1);
+    g_assert_nonnull (strstr (text, toast));
+  }
+  close_window (window);
+}
+
 /* The accessibility check itself: an icon-only button and a bare text view are caught; a label
  * property, a labelled-by relation or a row title names them. */
 static void
@@ -830,6 +873,7 @@ main (int argc, char *argv[])
   ADD ("offline", test_window_offline);
   ADD ("adaptive", test_adaptive);
   ADD ("dark", test_dark);
+  ADD ("save-to-history", test_save_to_history);
 #undef ADD
   g_test_add_func ("/el/gui/shell/accessible-check", test_accessible_check);
 
