@@ -458,6 +458,8 @@ build_main (ElWindow *self)
   gtk_stack_add_named (self->content_stack, empty, "empty");
 
   self->patient_pane = el_patient_pane_new (self->context);
+  el_patient_pane_set_shift_pattern (EL_PATIENT_PANE (self->patient_pane),
+                                     (ElShiftPattern) g_settings_get_enum (self->settings, "shift-pattern"));
   g_signal_connect_object (self->patient_pane, "handoff-activated", G_CALLBACK (handoff_activated_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_stack_add_named (self->content_stack, self->patient_pane, "patient");

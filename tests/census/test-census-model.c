@@ -255,15 +255,37 @@ test_shift (void)
       g_autoptr (GDateTime) at =
           g_date_time_new (tz, cases[i].y, cases[i].mo, cases[i].d, cases[i].h, cases[i].mi, 0);
       GDate date;
-      ElShift shift = el_census_shift_at (at, &date);
+      ElShift shift = el_census_shift_at (at, EL_SHIFT_PATTERN_EIGHT_HOUR, &date);
 
       g_assert_cmpint (shift, ==, cases[i].shift);
       g_assert_true (g_date_valid (&date));
       g_assert_cmpint (g_date_get_year (&date), ==, cases[i].sy);
       g_assert_cmpint (g_date_get_month (&date), ==, cases[i].smo);
       g_assert_cmpint (g_date_get_day (&date), ==, cases[i].sd);
-      g_assert_cmpint (el_census_shift_at (at, NULL), ==, cases[i].shift);
+      g_assert_cmpint (el_census_shift_at (at, EL_SHIFT_PATTERN_EIGHT_HOUR, NULL), ==, cases[i].shift);
     }
+
+  /* twelve-hour shifts (the demo hospital's): day 07:00-18:59, night 19:00-06:59 */
+  {
+    const struct
+    {
+      int d, h, mi;
+      ElShift shift;
+      int sd;
+    } twelve[] = {
+      { 1, 7, 0, EL_SHIFT_DAY, 1 },    { 1, 15, 30, EL_SHIFT_DAY, 1 },   { 1, 18, 59, EL_SHIFT_DAY, 1 },
+      { 1, 19, 0, EL_SHIFT_NIGHT, 1 }, { 1, 23, 30, EL_SHIFT_NIGHT, 1 }, { 2, 6, 59, EL_SHIFT_NIGHT, 1 },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (twelve); i++)
+      {
+        g_autoptr (GDateTime) at = g_date_time_new (tz, 2024, 5, twelve[i].d, twelve[i].h, twelve[i].mi, 0);
+        GDate date;
+
+        g_assert_cmpint (el_census_shift_at (at, EL_SHIFT_PATTERN_TWELVE_HOUR, &date), ==, twelve[i].shift);
+        g_assert_cmpint (g_date_get_day (&date), ==, twelve[i].sd);
+      }
+  }
 }
 
 static void

@@ -63,18 +63,19 @@ el_census_normalize (const char *text)
 }
 
 ElShift
-el_census_shift_at (GDateTime *local_time, GDate *shift_date)
+el_census_shift_at (GDateTime *local_time, ElShiftPattern pattern, GDate *shift_date)
 {
   int hour;
   ElShift shift;
   gboolean previous_day = FALSE;
+  int day_end = pattern == EL_SHIFT_PATTERN_EIGHT_HOUR ? 15 : 19;
 
   g_return_val_if_fail (local_time != NULL, EL_SHIFT_DAY);
 
   hour = g_date_time_get_hour (local_time);
-  if (hour >= 7 && hour < 15)
+  if (hour >= 7 && hour < day_end)
     shift = EL_SHIFT_DAY;
-  else if (hour >= 15 && hour < 23)
+  else if (pattern == EL_SHIFT_PATTERN_EIGHT_HOUR && hour >= 15 && hour < 23)
     shift = EL_SHIFT_EVENING;
   else
     {

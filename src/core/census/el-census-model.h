@@ -67,10 +67,21 @@ GType el_census_status_filter_get_type (void) G_GNUC_CONST;
  * (transfer full); NULL gives "". */
 char *el_census_normalize (const char *text);
 
-/* The shift a handoff started at @local_time belongs to, by the local hour: day 07:00-14:59,
- * evening 15:00-22:59, night 23:00-06:59. @shift_date: (out) (optional): the date the shift
- * started (a night shift after midnight started the day before). */
-ElShift el_census_shift_at (GDateTime *local_time, GDate *shift_date);
+/**
+ * ElShiftPattern:
+ * @EL_SHIFT_PATTERN_TWELVE_HOUR: day 07:00-18:59, night 19:00-06:59 (the demo hospital's)
+ * @EL_SHIFT_PATTERN_EIGHT_HOUR: day 07:00-14:59, evening 15:00-22:59, night 23:00-06:59
+ */
+typedef enum
+{
+  EL_SHIFT_PATTERN_TWELVE_HOUR,
+  EL_SHIFT_PATTERN_EIGHT_HOUR,
+} ElShiftPattern;
+
+/* The shift a handoff started at @local_time belongs to under @pattern, by the local hour.
+ * @shift_date: (out) (optional): the date the shift started (a night shift after midnight started
+ * the day before). */
+ElShift el_census_shift_at (GDateTime *local_time, ElShiftPattern pattern, GDate *shift_date);
 
 /* ---- ElCensusItem ---- */
 

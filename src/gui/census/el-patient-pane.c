@@ -14,6 +14,7 @@ struct _ElPatientPane
   GtkWidget parent_instance;
 
   ElContext *context;
+  ElShiftPattern shift_pattern;
   char *patient_id;
   ElPatient *patient;
   GPtrArray *handoffs;       /* ElHandoff, newest first */
@@ -301,7 +302,7 @@ show_handoffs (ElPatientPane *self)
 {
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   GDate today;
-  ElShift shift = el_census_shift_at (now, &today);
+  ElShift shift = el_census_shift_at (now, self->shift_pattern, &today);
 
   clear_list (self->current_list);
   clear_list (self->earlier_list);
@@ -471,7 +472,7 @@ new_handoff_action (GtkWidget *widget, const char *action_name, GVariant *parame
   if (store == NULL || user == NULL || self->patient == NULL || self->creating)
     return;
 
-  shift = el_census_shift_at (now_local, &date);
+  shift = el_census_shift_at (now_local, self->shift_pattern, &date);
   handoff = el_handoff_new ();
   el_handoff_set_id (handoff, id);
   el_handoff_set_patient_id (handoff, el_patient_get_id (self->patient));
@@ -493,6 +494,18 @@ new_handoff_action (GtkWidget *widget, const char *action_name, GVariant *parame
 }
 
 /* ---- public ---- */
+
+void
+el_patient_pane_set_shift_pattern (ElPatientPane *self, ElShiftPattern pattern)
+{
+  g_return_if_fail (EL_IS_PATIENT_PANE (self));
+
+  if (self->shift_pattern == pattern)
+    return;
+  self->shift_pattern = pattern;
+  if (self->handoffs != NULL)
+    show_handoffs (self);
+}
 
 void
 el_patient_pane_set_patient_id (ElPatientPane *self, const char *patient_id)

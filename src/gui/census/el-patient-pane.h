@@ -12,7 +12,7 @@ G_BEGIN_DECLS
  * room/bed, diagnosis, badges in words) and the patient's handoffs grouped "This shift" and
  * "Earlier shifts" (shift date and shift, status, latest version, completeness of the latest
  * version when cached), each row activatable; the "New Handoff" button creates a draft handoff for
- * the current shift (el_census_shift_at(): day 07-15, evening 15-23, night 23-07, local time) in the
+ * the current shift (el_census_shift_at() under the pane's shift pattern, local time) in the
  * store (queued for the server) and activates it. Reloads when the store's outbox changes or a sync
  * cycle applied something.
  *
@@ -29,6 +29,9 @@ G_DECLARE_FINAL_TYPE (ElPatientPane, el_patient_pane, EL, PATIENT_PANE, GtkWidge
 GtkWidget *el_patient_pane_new (ElContext *ctx);
 
 void el_patient_pane_set_patient_id (ElPatientPane *self, const char *patient_id);
+/* How the hospital's shifts fall (GSettings "shift-pattern"; default twelve-hour): which handoffs
+ * are "this shift", and the shift of a new one. */
+void el_patient_pane_set_shift_pattern (ElPatientPane *self, ElShiftPattern pattern);
 const char *el_patient_pane_get_patient_id (ElPatientPane *self); /* (nullable) */
 /* The handoffs shown (element-type ElHandoff) (transfer none), newest first; empty while loading. */
 GPtrArray *el_patient_pane_get_handoffs (ElPatientPane *self);

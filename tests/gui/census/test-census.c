@@ -615,7 +615,7 @@ test_patient_pane (void)
     g_autoptr (ElHandoff) handoff = NULL;
     g_autoptr (GDateTime) now = g_date_time_new_now_local ();
     GDate date;
-    ElShift shift = el_census_shift_at (now, &date);
+    ElShift shift = el_census_shift_at (now, EL_SHIFT_PATTERN_TWELVE_HOUR, &date); /* the pane's default */
 
     el_store_get_handoff_async (el_context_get_store (ctx), activated_handoff, NULL, el_test_result_cb,
                                 &result);
