@@ -1680,6 +1680,105 @@ test_network_short_body (void)
   el_test_proxy_set_mode (proxy, EL_TEST_PROXY_PASS, 0);
 }
 
+static GBytes *
+download_audio (ElApiClient *client, const char *recording_id, char **content_type, GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  el_api_client_download_recording_audio_async (client, recording_id, NULL, el_test_result_cb, &result);
+  return el_api_client_download_recording_audio_finish (client, el_test_wait_for (&result), content_type,
+                                                        error);
+}
+
+/* GET /api/v1/recordings/{id}/audio: the uploaded bytes; cut short once, retried; the unit rule. */
+static void
+test_recording_download (void)
+{
+  g_autoptr (ElApiMemoryTokenStore) store = el_api_memory_token_store_new ();
+  g_autoptr (ElApiClient) client = client_new (server, store);
+  g_autoptr (ElHandoff) handoff = NULL;
+  g_autoptr (GBytes) wav = el_test_make_wav (700);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (ElRecording) recording = NULL;
+  g_autoptr (GObject) holder = g_object_new (G_TYPE_OBJECT, NULL);
+  g_autofree char *recording_id = g_uuid_string_random ();
+  g_autofree char *key = g_uuid_string_random ();
+  guint opened = 0;
+
+  login_ok (client, CHARGE_EMAIL);
+  handoff = create_handoff (client, NULL);
+  g_object_set_data (holder, "opened", &opened);
+  g_object_set_data (holder, "bytes", wav);
+  el_api_client_upload_recording_async (client, el_handoff_get_id (handoff), recording_id, "audio/wav",
+                                        open_bytes, g_object_ref (holder), g_object_unref, -1, NULL, key,
+                                        NULL, el_test_result_cb, &result);
+  recording = el_api_client_upload_recording_finish (client, el_test_wait_for (&result), &error);
+  g_assert_no_error (error);
+
+  /* the very bytes, and their type */
+  {
+    g_autofree char *type = NULL;
+    g_autoptr (GBytes) audio = download_audio (client, recording_id, &type, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (type, ==, "audio/wav");
+    g_assert_true (g_bytes_equal (audio, wav));
+  }
+  /* a nurse of the unit on another client gets them too; the connection cut inside the body the
+   * first time: the GET is retried */
+  {
+    g_autoptr (ElTestProxy) proxy = el_test_proxy_new ((guint16) el_test_server_get_port (server), &error);
+    g_autoptr (ElApiMemoryTokenStore) nurse_store = el_api_memory_token_store_new ();
+    g_autoptr (ElApiClient) nurse = NULL;
+    g_autoptr (GBytes) audio = NULL;
+    Heal heal = { 0 };
+
+    g_assert_no_error (error);
+    nurse = proxied_client (proxy, nurse_store);
+    login_ok (nurse, NURSE_EMAIL);
+    heal.proxy = proxy;
+    g_signal_connect (nurse, "retrying", G_CALLBACK (heal_on_retry_cb), &heal);
+    el_test_proxy_drop_connections (proxy);
+    el_test_proxy_set_mode (proxy, EL_TEST_PROXY_CUT, (guint) g_bytes_get_size (wav) / 2);
+    audio = download_audio (nurse, recording_id, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (heal.count, ==, 1);
+    g_assert_true (g_bytes_equal (audio, wav));
+  }
+  /* a nurse of another unit: not found (never forbidden) */
+  {
+    g_autoptr (ElApiMemoryTokenStore) other_store = el_api_memory_token_store_new ();
+    g_autoptr (ElApiClient) other = client_new (server, other_store);
+    g_autoptr (GBytes) audio = NULL;
+
+    login_ok (other, "nurse.b@demo.eclipselink.ai");
+    audio = download_audio (other, recording_id, NULL, &error);
+    g_assert_null (audio);
+    g_assert_error (error, EL_API_ERROR, EL_API_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+  }
+  /* an unknown recording */
+  {
+    g_autofree char *unknown = g_uuid_string_random ();
+    g_autoptr (GBytes) audio = download_audio (client, unknown, NULL, &error);
+
+    g_assert_null (audio);
+    g_assert_error (error, EL_API_ERROR, EL_API_ERROR_NOT_FOUND);
+    g_assert_cmpuint (el_api_problem_get_status (el_api_error_get_problem (error)), ==, 404);
+    g_clear_error (&error);
+  }
+  /* not signed in: nothing is sent */
+  {
+    g_autoptr (ElApiClient) anonymous = client_new (server, NULL);
+    g_autoptr (GBytes) audio = download_audio (anonymous, recording_id, NULL, &error);
+
+    g_assert_null (audio);
+    g_assert_error (error, EL_API_ERROR, EL_API_ERROR_UNAUTHORIZED);
+    g_clear_error (&error);
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1712,6 +1811,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/el/client/api/sbar/conflict", test_sbar_conflict);
   g_test_add_func ("/el/client/api/changes", test_changes);
   g_test_add_func ("/el/client/api/recordings/upload", test_recording_upload);
+  g_test_add_func ("/el/client/api/recordings/download", test_recording_download);
   g_test_add_func ("/el/client/api/health", test_health);
   g_test_add_func ("/el/client/api/deadline", test_deadline);
   g_test_add_func ("/el/client/api/cancel", test_cancel);

@@ -2,6 +2,7 @@
 /* Recordings: a real server seeded with `seed-demo`, users signed in through /auth/login. */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "el-test-api.h"
@@ -255,6 +256,80 @@ test_upload_errors (void)
   }
 }
 
+/* GET /api/v1/recordings/{id}/audio: the uploaded bytes, the same visibility as the recording. */
+static void
+test_download_audio (void)
+{
+  g_autofree char *id = el_test_api_create_handoff (demo->api, demo->nurse_a, demo->patient_4w_2, NULL, NULL);
+  g_autoptr (GBytes) wav = el_test_make_wav (1500);
+  g_autofree char *digest = digest_of (wav);
+  g_autofree char *key = g_uuid_string_random ();
+  g_autofree char *recording_id = g_uuid_string_random ();
+  g_autofree char *query = g_strdup_printf ("?recording_id=%s", recording_id);
+  g_autofree char *audio = g_strdup_printf ("/api/v1/recordings/%s/audio", recording_id);
+  g_autofree char *length = g_strdup_printf ("%" G_GSIZE_FORMAT, g_bytes_get_size (wav));
+
+  {
+    g_autoptr (ElTestResponse) resp = upload (demo->nurse_a, id, query, wav, "audio/wav", digest, key);
+    g_assert_cmpuint (resp->status, ==, 202);
+  }
+  /* the uploader, a charge nurse of the unit and an administrator get the very bytes */
+  {
+    const ElTestLogin *who[] = { demo->nurse_a, demo->charge, demo->admin };
+
+    for (guint i = 0; i < G_N_ELEMENTS (who); i++)
+      {
+        g_autoptr (ElTestResponse) resp =
+            el_test_api_call (demo->api, "GET", audio, who[i], NULL, EL_TEST_END);
+
+        g_test_message ("reader %u", i);
+        g_assert_cmpuint (resp->status, ==, 200);
+        g_assert_cmpstr (el_test_response_get_header (resp, "Content-Type"), ==, "audio/wav");
+        g_assert_cmpstr (el_test_response_get_header (resp, "Content-Length"), ==, length);
+        g_assert_cmpstr (el_test_response_get_header (resp, "Cache-Control"), ==, "no-store");
+        g_assert_true (g_bytes_equal (resp->body, wav));
+      }
+  }
+  {
+    /* a nurse of another unit: it does not exist (404, never 403) */
+    g_autoptr (ElTestResponse) resp =
+        el_test_api_call (demo->api, "GET", audio, demo->nurse_b, NULL, EL_TEST_END);
+    el_test_assert_problem_strict (resp, 404, "not_found");
+  }
+  {
+    /* no token */
+    g_autoptr (ElTestResponse) resp = el_test_api_send (demo->api, "GET", audio, NULL, NULL, NULL, NULL);
+    el_test_assert_problem_strict (resp, 401, "unauthorized");
+  }
+  {
+    g_autofree char *unknown_id = g_uuid_string_random ();
+    g_autofree char *unknown = g_strdup_printf ("/api/v1/recordings/%s/audio", unknown_id);
+    g_autoptr (ElTestResponse) resp =
+        el_test_api_call (demo->api, "GET", unknown, demo->admin, NULL, EL_TEST_END);
+    el_test_assert_problem_strict (resp, 404, "not_found");
+  }
+  {
+    g_autoptr (ElTestResponse) resp = el_test_api_call (
+        demo->api, "GET", "/api/v1/recordings/not-a-uuid/audio", demo->admin, NULL, EL_TEST_END);
+    el_test_assert_problem_strict (resp, 400, "invalid_request");
+  }
+  {
+    /* the sealed file is gone from STORAGE_DIR: 404 */
+    g_autofree char *file = g_strdup_printf ("%s.elaudio", recording_id);
+    g_autofree char *shard = g_strndup (recording_id, 2);
+    g_autofree char *path =
+        g_build_filename (el_test_server_get_storage_dir (demo->server), "recordings", shard, file, NULL);
+
+    g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+    g_assert_cmpint (g_unlink (path), ==, 0);
+    {
+      g_autoptr (ElTestResponse) resp =
+          el_test_api_call (demo->api, "GET", audio, demo->nurse_a, NULL, EL_TEST_END);
+      el_test_assert_problem_strict (resp, 404, "not_found");
+    }
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -262,6 +337,7 @@ main (int argc, char **argv)
   g_test_add_func ("/el/server/api/recordings/upload", test_upload);
   g_test_add_func ("/el/server/api/recordings/upload-errors", test_upload_errors);
   g_test_add_func ("/el/server/api/recordings/upload-limits", test_upload_limits);
+  g_test_add_func ("/el/server/api/recordings/download-audio", test_download_audio);
 
   demo = el_test_demo_new (PASSWORD);
   return el_test_demo_run (&demo);

@@ -304,6 +304,8 @@ install (ElContext *self,
   g_free (self->recordings_dir);
   self->recordings_dir = g_strconcat (store_path, ".recordings", NULL);
   el_sync_set_audio_vault (sync, self->audio_vault);
+  /* queued signatures find their password in the keyring (never in the cache) */
+  g_object_set (sync, "secrets", self->secrets, "account", account, NULL);
 
   if (self->sync != NULL)
     el_sync_stop (self->sync);
@@ -528,7 +530,10 @@ store_opened_cb (GObject *source, GAsyncResult *result, gpointer user_data)
        * with --force elsewhere, or the keyring was reset), so the file is unreadable for good. */
       if (data->key_created && g_error_matches (error, EL_STORE_ERROR, EL_STORE_ERROR_WRONG_KEY))
         {
-          el_store_recover_async (data->path, data->vault, g_task_get_cancellable (task), store_recovered_cb,
+          /* (the cancellable first: arguments are evaluated in no set order, and the task is stolen) */
+          GCancellable *cancellable = g_task_get_cancellable (task);
+
+          el_store_recover_async (data->path, data->vault, cancellable, store_recovered_cb,
                                   g_steal_pointer (&task));
           return;
         }
@@ -1489,4 +1494,465 @@ el_context_submit_recording_finish (
   if (draft_error != NULL)
     *draft_error = data != NULL && data->draft_error != NULL ? g_error_copy (data->draft_error) : NULL;
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------------------------------
+ * Sign and acknowledge
+ */
+
+typedef struct
+{
+  gboolean sign;
+  char *handoff_id;
+  int version;
+  GBytes *password;   /* wiped when freed; sign only */
+  char *note;         /* acknowledge only (nullable) */
+  ElHandoff *handoff; /* the result */
+  gboolean queued;
+  char *op_id;
+  int apply_tries;
+  JsonNode *entity; /* the server's answer */
+} ChangeData;
+
+static void
+change_data_free (ChangeData *data)
+{
+  g_free (data->handoff_id);
+  g_clear_pointer (&data->password, g_bytes_unref);
+  g_free (data->note);
+  g_clear_object (&data->handoff);
+  g_free (data->op_id);
+  g_clear_pointer (&data->entity, json_node_unref);
+  g_free (data);
+}
+
+static void change_queue (GTask *task);
+
+static JsonNode *
+change_body (ChangeData *data, gboolean with_password)
+{
+  JsonObject *obj = json_object_new ();
+  JsonNode *node;
+
+  json_object_set_int_member (obj, "version", data->version);
+  if (data->sign && with_password)
+    {
+      g_autofree char *text =
+          g_strndup (g_bytes_get_data (data->password, NULL), g_bytes_get_size (data->password));
+
+      json_object_set_string_member (obj, "password", text);
+      memset (text, 0, strlen (text));
+    }
+  if (!data->sign)
+    {
+      json_object_set_boolean_member (obj, "readback_confirmed", TRUE);
+      if (data->note != NULL && data->note[0] != '\0')
+        json_object_set_string_member (obj, "readback_note", data->note);
+    }
+  node = json_node_init_object (json_node_alloc (), obj);
+  json_object_unref (obj);
+  return node;
+}
+
+static void change_apply (GTask *task);
+
+static void
+change_applied_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  ChangeData *data = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+
+  if (!el_store_apply_changes_page_finish (EL_STORE (source), result, NULL, &error))
+    {
+      if (g_error_matches (error, EL_STORE_ERROR, EL_STORE_ERROR_INVALID) && data->apply_tries < 3)
+        {
+          /* a pull moved the cursor meanwhile: read it again */
+          change_apply (g_steal_pointer (&task));
+          return;
+        }
+      /* the server has it; the next pull brings it to the cache */
+      g_debug ("context: handoff %s not stored after %s: %s", data->handoff_id,
+               data->sign ? "sign" : "acknowledge", error->message);
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+change_cursor_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  ChangeData *data = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  gint64 cursor = el_store_get_cursor_finish (EL_STORE (source), result, &error);
+  g_autoptr (JsonNode) page = NULL;
+  JsonObject *obj, *upserts;
+  JsonArray *handoffs;
+  GCancellable *cancellable;
+
+  if (cursor < 0)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  /* the server's answer goes in like a pulled change (a one-item page at the stored cursor), so a
+   * handoff with local changes keeps it aside as usual */
+  obj = json_object_new ();
+  upserts = json_object_new ();
+  handoffs = json_array_new ();
+  json_array_add_element (handoffs, json_node_copy (data->entity));
+  json_object_set_array_member (upserts, "handoffs", handoffs);
+  json_object_set_int_member (obj, "next_cursor", cursor);
+  json_object_set_boolean_member (obj, "has_more", FALSE);
+  json_object_set_object_member (obj, "upserts", upserts);
+  json_object_set_object_member (obj, "tombstones", json_object_new ());
+  page = json_node_init_object (json_node_alloc (), obj);
+  json_object_unref (obj);
+  json_node_seal (page);
+  cancellable = g_task_get_cancellable (task);
+  el_store_apply_changes_page_async (EL_STORE (source), page, cancellable, change_applied_cb,
+                                     g_steal_pointer (&task));
+}
+
+static void
+change_apply (GTask *task)
+{
+  ElContext *self = g_task_get_source_object (task);
+  ChangeData *data = g_task_get_task_data (task);
+
+  data->apply_tries++;
+  if (self->store == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  el_store_get_cursor_async (self->store, g_task_get_cancellable (task), change_cursor_cb, task);
+}
+
+static void
+change_sent_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  ChangeData *data = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ElApiResponse) response = el_api_client_call_finish (EL_API_CLIENT (source), result, &error);
+  JsonNode *json;
+
+  if (response == NULL)
+    {
+      if (g_error_matches (error, EL_API_ERROR, EL_API_ERROR_NETWORK) ||
+          g_error_matches (error, EL_API_ERROR, EL_API_ERROR_TIMEOUT) ||
+          g_error_matches (error, EL_API_ERROR, EL_API_ERROR_CIRCUIT_OPEN))
+        {
+          /* the server cannot be reached: keep it on this PC and send it later */
+          change_queue (g_steal_pointer (&task));
+          return;
+        }
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  json = el_api_response_get_json (response);
+  data->handoff = json != NULL ? el_handoff_new_from_json (json, &error) : NULL;
+  if (data->handoff == NULL)
+    {
+      g_task_return_new_error (task, EL_API_ERROR, EL_API_ERROR_INVALID_RESPONSE,
+                               "the answer is not a handoff%s%s", error != NULL ? ": " : "",
+                               error != NULL ? error->message : "");
+      return;
+    }
+  data->entity = el_handoff_to_json (data->handoff);
+  change_apply (g_steal_pointer (&task));
+}
+
+static void
+change_send (GTask *task)
+{
+  ElContext *self = g_task_get_source_object (task);
+  ChangeData *data = g_task_get_task_data (task);
+  g_autoptr (JsonNode) body = change_body (data, TRUE);
+  g_autofree char *escaped = g_uri_escape_string (data->handoff_id, NULL, FALSE);
+  g_autofree char *key = g_uuid_string_random ();
+  g_autofree char *path = NULL;
+  const char *route;
+
+  if (data->sign)
+    {
+      route = "/api/v1/handoffs/{handoff_id}/sign";
+      path = g_strdup_printf ("/api/v1/handoffs/%s/sign", escaped);
+    }
+  else
+    {
+      route = "/api/v1/handoffs/{handoff_id}/acknowledge";
+      path = g_strdup_printf ("/api/v1/handoffs/%s/acknowledge", escaped);
+    }
+  el_api_client_call_async (self->client, "POST", route, path, EL_API_CALL_AUTH, body, NULL, key, NULL,
+                            g_task_get_cancellable (task), change_sent_cb, task);
+}
+
+static void
+signature_stored_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  ElContext *self = g_task_get_source_object (task);
+  ChangeData *data = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+
+  if (!el_secrets_store_finish (EL_SECRETS (source), result, &error))
+    {
+      /* the op cannot be sent without it: set it aside for the nurse (sign again) */
+      if (self->store != NULL)
+        el_store_op_needs_attention_async (
+            self->store, data->op_id, "handoff.sign: the keyring could not keep the password; sign again", 0,
+            NULL, NULL, NULL);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+change_queued_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  ElContext *self = g_task_get_source_object (task);
+  ChangeData *data = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+
+  data->op_id = el_store_enqueue_handoff_change_finish (EL_STORE (source), result, &error);
+  if (data->op_id == NULL)
+    {
+      g_clear_object (&data->handoff);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  data->queued = TRUE;
+  if (!data->sign)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  el_secrets_store_item_async (self->secrets, self->account, EL_SECRET_KIND_PENDING_SIGNATURE, data->op_id,
+                               data->password, NULL, signature_stored_cb, g_steal_pointer (&task));
+}
+
+static void
+change_local_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  ElContext *self = g_task_get_source_object (task);
+  ChangeData *data = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ElHandoff) cached = el_store_get_handoff_finish (EL_STORE (source), result, &error);
+  g_autoptr (JsonNode) doc = NULL;
+  g_autoptr (JsonNode) body = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  const char *me = el_user_get_id (self->user);
+
+  if (cached == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  doc = el_handoff_to_json (cached);
+  data->handoff = el_handoff_new_from_json (doc, &error);
+  if (data->handoff == NULL ||
+      !el_handoff_transition (data->handoff,
+                              data->sign ? EL_HANDOFF_STATUS_SIGNED : EL_HANDOFF_STATUS_ACKNOWLEDGED, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (!data->sign && g_strcmp0 (el_handoff_get_signed_by (cached), me) == 0)
+    {
+      g_task_return_new_error (task, EL_CONTEXT_ERROR, EL_CONTEXT_ERROR_INVALID_ARGUMENT,
+                               "the nurse who signed a handoff cannot acknowledge it");
+      return;
+    }
+  if (data->sign)
+    {
+      el_handoff_set_signed_by (data->handoff, me);
+      el_handoff_set_signed_at (data->handoff, now);
+    }
+  else
+    {
+      el_handoff_set_acknowledged_by (data->handoff, me);
+      el_handoff_set_acknowledged_at (data->handoff, now);
+      el_handoff_set_readback_note (data->handoff,
+                                    data->note != NULL && data->note[0] != '\0' ? data->note : NULL);
+    }
+  el_handoff_set_updated_at (data->handoff, now);
+  body = change_body (data, FALSE); /* never the password */
+  el_store_enqueue_handoff_change_async (
+      self->store, data->sign ? EL_STORE_OP_HANDOFF_SIGN : EL_STORE_OP_HANDOFF_ACKNOWLEDGE, data->handoff,
+      body, NULL, change_queued_cb, g_steal_pointer (&task));
+}
+
+static void
+change_verified_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  ElContext *self = EL_CONTEXT (source);
+  ChangeData *data = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+
+  if (!el_context_verify_password_finish (self, result, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (self->store == NULL)
+    {
+      g_task_return_new_error (task, EL_CONTEXT_ERROR, EL_CONTEXT_ERROR_NOT_OPEN, "no cache is open");
+      return;
+    }
+  el_store_get_handoff_async (self->store, data->handoff_id, NULL, change_local_cb, g_steal_pointer (&task));
+}
+
+/* Offline (or the server unreachable, or the handoff has changes waiting): the change on this PC
+ * and in the outbox; a signature's password checked against the offline session and kept in the
+ * keyring until ElSync sends it. */
+static void
+change_queue (GTask *task)
+{
+  ElContext *self = g_task_get_source_object (task);
+  ChangeData *data = g_task_get_task_data (task);
+
+  if (data->sign)
+    {
+      g_autofree char *text =
+          g_strndup (g_bytes_get_data (data->password, NULL), g_bytes_get_size (data->password));
+
+      el_context_verify_password_async (self, text, NULL, change_verified_cb, task);
+      memset (text, 0, strlen (text));
+      return;
+    }
+  el_store_get_handoff_async (self->store, data->handoff_id, NULL, change_local_cb, task);
+}
+
+static void
+change_ops_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  ElContext *self = g_task_get_source_object (task);
+  ChangeData *data = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) ops = el_store_list_ops_finish (EL_STORE (source), result, &error);
+  gboolean waiting = FALSE;
+
+  if (ops == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  for (guint i = 0; i < ops->len && !waiting; i++)
+    {
+      ElStoreOp *op = g_ptr_array_index (ops, i);
+
+      waiting =
+          g_strcmp0 (op->resource_type, "handoff") == 0 && g_strcmp0 (op->resource_id, data->handoff_id) == 0;
+    }
+  /* with changes of this handoff still in the outbox (a save not yet sent), this one goes after them */
+  if (!waiting && el_api_client_get_online (self->client) && el_api_client_get_signed_in (self->client))
+    change_send (g_steal_pointer (&task));
+  else
+    change_queue (g_steal_pointer (&task));
+}
+
+static void
+change_start (ElContext *self,
+              ChangeData *data,
+              gpointer tag,
+              GCancellable *cancellable,
+              GAsyncReadyCallback callback,
+              gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, tag);
+  g_task_set_task_data (task, data, (GDestroyNotify) change_data_free);
+  if (self->store == NULL || self->user == NULL || self->account == NULL)
+    {
+      g_task_return_new_error (task, EL_CONTEXT_ERROR, EL_CONTEXT_ERROR_NOT_OPEN, "no account is open");
+      return;
+    }
+  if (data->handoff_id == NULL || data->version < 1 || (data->sign && g_bytes_get_size (data->password) == 0))
+    {
+      g_task_return_new_error (task, EL_CONTEXT_ERROR, EL_CONTEXT_ERROR_INVALID_ARGUMENT,
+                               "a handoff id, a version >= 1 (and for signing a password) are required");
+      return;
+    }
+  el_store_list_ops_async (self->store, EL_STORE_OP_FILTER_ALL, cancellable, change_ops_cb,
+                           g_steal_pointer (&task));
+}
+
+void
+el_context_sign_async (ElContext *self,
+                       const char *handoff_id,
+                       int version,
+                       const char *password,
+                       GCancellable *cancellable,
+                       GAsyncReadyCallback callback,
+                       gpointer user_data)
+{
+  ChangeData *data;
+
+  g_return_if_fail (EL_IS_CONTEXT (self));
+  g_return_if_fail (password != NULL);
+
+  data = g_new0 (ChangeData, 1);
+  data->sign = TRUE;
+  data->handoff_id = g_strdup (handoff_id);
+  data->version = version;
+  data->password = el_secrets_bytes_new_wiped (password, strlen (password));
+  change_start (self, data, el_context_sign_async, cancellable, callback, user_data);
+}
+
+static ElHandoff *
+change_finish (ElContext *self, GAsyncResult *result, gboolean *queued, GError **error)
+{
+  ChangeData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  data = g_task_get_task_data (G_TASK (result));
+  if (queued != NULL)
+    *queued = FALSE;
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+  if (queued != NULL)
+    *queued = data->queued;
+  return g_object_ref (data->handoff);
+}
+
+ElHandoff *
+el_context_sign_finish (ElContext *self, GAsyncResult *result, gboolean *queued, GError **error)
+{
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == el_context_sign_async, NULL);
+  return change_finish (self, result, queued, error);
+}
+
+void
+el_context_acknowledge_async (ElContext *self,
+                              const char *handoff_id,
+                              int version,
+                              const char *readback_note,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data)
+{
+  ChangeData *data;
+
+  g_return_if_fail (EL_IS_CONTEXT (self));
+
+  data = g_new0 (ChangeData, 1);
+  data->handoff_id = g_strdup (handoff_id);
+  data->version = version;
+  data->note = g_strdup (readback_note);
+  change_start (self, data, el_context_acknowledge_async, cancellable, callback, user_data);
+}
+
+ElHandoff *
+el_context_acknowledge_finish (ElContext *self, GAsyncResult *result, gboolean *queued, GError **error)
+{
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == el_context_acknowledge_async, NULL);
+  return change_finish (self, result, queued, error);
 }

@@ -243,4 +243,42 @@ void el_context_submit_recording_async (ElContext *self,
 gboolean el_context_submit_recording_finish (
     ElContext *self, GAsyncResult *result, ElExtraction **draft, GError **draft_error, GError **error);
 
+/* ---- Sign and acknowledge (after sign-in or open) ----
+ * el_context_sign_async(): the outgoing nurse signs SBAR @version of @handoff_id, re-entering her
+ * @password. Online (and no change of this handoff waiting in the outbox): POST …/sign at once; the
+ * server's Handoff (status signed) is stored in the cache like a pulled change. A wrong password:
+ * %EL_API_ERROR_INVALID_CREDENTIALS; someone saved a newer version: %EL_API_ERROR_CONFLICT (problem
+ * code version_conflict); not ready (or already signed): %EL_API_ERROR_CONFLICT (invalid_transition).
+ * Offline, when the server cannot be reached, or behind waiting changes: the password is checked
+ * against the offline session (%EL_CONTEXT_ERROR_WRONG_PASSWORD), the cached handoff is marked signed
+ * by the user now (el_store_enqueue_handoff_change_async()), a `handoff.sign` op with payload
+ * {"version": N} is queued, and the password waits in the keyring (ElSecretKind "pending-signature",
+ * item = the op id) — never in the cache or any file. ElSync adds it to the body in memory when it
+ * sends the op and clears the item when the op is done, discarded, or refused with 403
+ * invalid_credentials (the op then needs attention: "sign again").
+ * el_context_acknowledge_async(): the receiving nurse acknowledges @version with the read-back
+ * confirmed and an optional @readback_note; the same online/offline shape without a password (POST
+ * …/acknowledge, or a `handoff.acknowledge` op with {version, readback_confirmed, readback_note}).
+ * The signer cannot acknowledge (%EL_CONTEXT_ERROR_INVALID_ARGUMENT offline; 403 online). An
+ * acknowledged handoff is locked: later saves are refused (423, needs attention).
+ * Both return (transfer full) the handoff as it now is; @queued: (out) (optional): TRUE when the
+ * change waits on this PC for the server. */
+void el_context_sign_async (ElContext *self,
+                            const char *handoff_id,
+                            int version,
+                            const char *password,
+                            GCancellable *cancellable,
+                            GAsyncReadyCallback callback,
+                            gpointer user_data);
+ElHandoff *el_context_sign_finish (ElContext *self, GAsyncResult *result, gboolean *queued, GError **error);
+void el_context_acknowledge_async (ElContext *self,
+                                   const char *handoff_id,
+                                   int version,
+                                   const char *readback_note,
+                                   GCancellable *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer user_data);
+ElHandoff *
+el_context_acknowledge_finish (ElContext *self, GAsyncResult *result, gboolean *queued, GError **error);
+
 G_END_DECLS

@@ -9,7 +9,13 @@
 #include "el-lock-page.h"
 #include "el-offline-banner.h"
 #include "el-patient-pane.h"
+#include "el-record-recover.h"
+#include "el-record-view.h"
+#include "el-recovery-dialog.h"
 #include "el-sbar-editor.h"
+#include "el-shift-report.h"
+#include "el-sign-bar.h"
+#include "el-speech-engines.h"
 #include "el-sign-in-page.h"
 #include "el-sync-indicator.h"
 #include "el-window.h"
@@ -63,6 +69,10 @@ struct _ElWindow
   GtkWidget *history;
   AdwViewStack *handoff_stack;
   AdwBin *conflict_bin;
+  AdwBin *record_bin;
+  GtkWidget *record_view; /* the recording shown in record_bin (NULL: none) */
+  char *record_source;    /* a GStreamer source for tests (NULL: the "microphone" setting) */
+  GPtrArray *recovered;   /* ElRecoveredRecording still to offer, one dialog at a time */
 };
 
 G_DEFINE_FINAL_TYPE (ElWindow, el_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -81,6 +91,7 @@ enum
 static GParamSpec *properties[N_PROPS];
 
 static void show_sign_in (ElWindow *self, const char *email);
+static void recovered_cb (GObject *source, GAsyncResult *result, gpointer user_data);
 static void rearm_idle (ElWindow *self);
 
 /* ---- window state ---------------------------------------------------------------------------- */
@@ -291,6 +302,18 @@ saved_cb (ElWindow *self, const char *op_id, int version)
     el_history_view_load (EL_HISTORY_VIEW (self->history), self->handoff_id);
 }
 
+/* signed or acknowledged: the report reloads (an acknowledged one is read-only) */
+static void
+sign_changed_cb (ElWindow *self)
+{
+  if (self->handoff_id == NULL)
+    return;
+  el_sbar_editor_load (EL_SBAR_EDITOR (self->editor), self->handoff_id);
+  el_history_view_load (EL_HISTORY_VIEW (self->history), self->handoff_id);
+  if (self->patient_id != NULL)
+    el_patient_pane_set_patient_id (EL_PATIENT_PANE (self->patient_pane), self->patient_id);
+}
+
 static void
 restored_cb (ElWindow *self, int version)
 {
@@ -385,7 +408,7 @@ static void
 build_main (ElWindow *self)
 {
   GtkWidget *sidebar, *sidebar_header, *menu_button, *content, *content_header, *indicator, *banner;
-  GtkWidget *empty, *handoff_box, *switcher_bar, *back_to_patient, *switcher;
+  GtkWidget *empty, *handoff_box, *switcher_bar, *back_to_patient, *switcher, *sign_bar;
   AdwLeafletPage *page;
 
   self->leaflet = ADW_LEAFLET (adw_leaflet_new ());
@@ -491,10 +514,17 @@ build_main (ElWindow *self)
   adw_view_stack_add_titled_with_icon (self->handoff_stack, self->history, "history", _ ("History"),
                                        "document-open-recent-symbolic");
   gtk_box_append (GTK_BOX (handoff_box), GTK_WIDGET (self->handoff_stack));
+  /* sign (outgoing) and acknowledge with read-back (receiving), under the report */
+  sign_bar = el_sign_bar_new (self->context);
+  el_sign_bar_set_editor (EL_SIGN_BAR (sign_bar), EL_SBAR_EDITOR (self->editor));
+  g_signal_connect_object (sign_bar, "changed", G_CALLBACK (sign_changed_cb), self, G_CONNECT_SWAPPED);
+  gtk_box_append (GTK_BOX (handoff_box), sign_bar);
   gtk_stack_add_named (self->content_stack, handoff_box, "handoff");
 
   self->conflict_bin = ADW_BIN (adw_bin_new ());
   gtk_stack_add_named (self->content_stack, GTK_WIDGET (self->conflict_bin), "conflict");
+  self->record_bin = ADW_BIN (adw_bin_new ());
+  gtk_stack_add_named (self->content_stack, GTK_WIDGET (self->record_bin), "record");
   gtk_stack_set_visible_child_name (self->content_stack, "empty");
 
   gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->content_stack));
@@ -522,6 +552,9 @@ destroy_main (ElWindow *self)
   self->history = NULL;
   self->handoff_stack = NULL;
   self->conflict_bin = NULL;
+  self->record_bin = NULL;
+  self->record_view = NULL;
+  g_clear_pointer (&self->recovered, g_ptr_array_unref);
   g_clear_pointer (&self->patient_id, g_free);
   g_clear_pointer (&self->handoff_id, g_free);
 }
@@ -572,6 +605,25 @@ start_session (ElWindow *self, ElContext *context, gboolean offline, gboolean ke
   el_store_purge_async (el_context_get_store (context),
                         g_settings_get_uint (self->settings, "cache-retention-days"), self->cancellable,
                         purged_cb, NULL);
+
+  /* drafts on this PC when the server cannot be reached (or transcription-mode is on-device) */
+  if (el_context_get_drafter (context) == NULL)
+    {
+      g_autoptr (ElTranscriber) transcriber = NULL;
+      g_autoptr (ElSbarExtractor) extractor = NULL;
+      g_autoptr (GError) engine_error = NULL;
+
+      if (el_speech_engines_new_transcriber (&transcriber, &engine_error) && transcriber != NULL &&
+          (extractor = el_speech_engines_new_extractor (&engine_error)) != NULL)
+        {
+          g_autoptr (ElDrafter) drafter = el_drafter_new (transcriber, extractor);
+          el_context_set_drafter (context, drafter);
+        }
+      else if (engine_error != NULL)
+        g_warning ("no speech engine on this PC: %s", engine_error->message);
+    }
+  /* recordings a crash or a closed app left behind are offered before anything else is recorded */
+  el_record_recover_async (context, self->cancellable, recovered_cb, g_object_ref (self));
 
   self->last_activity = g_get_monotonic_time ();
   rearm_idle (self);
@@ -841,6 +893,235 @@ start (ElWindow *self)
   el_context_open_async (context, account, self->cancellable, opened_cb, g_object_ref (self));
 }
 
+/* ---- recording (Ctrl+R) and recordings left behind ----------------------------------------------- */
+
+static gboolean
+recording_busy (ElWindow *self)
+{
+  ElRecordViewState state;
+
+  if (self->record_view == NULL)
+    return FALSE;
+  state = el_record_view_get_state (EL_RECORD_VIEW (self->record_view));
+  return state == EL_RECORD_VIEW_RECORDING || state == EL_RECORD_VIEW_PAUSED ||
+         state == EL_RECORD_VIEW_SUBMITTING;
+}
+
+static void
+record_draft_ready_cb (ElWindow *self, const char *handoff_id)
+{
+  g_autofree char *id = g_strdup (handoff_id);
+
+  toast (self, _ ("The report draft is ready"));
+  /* the editor shows it; the finished recording view goes */
+  adw_bin_set_child (self->record_bin, NULL);
+  self->record_view = NULL;
+  g_clear_pointer (&self->handoff_id, g_free);
+  el_window_open_handoff (self, id);
+  if (self->patient_id != NULL)
+    el_patient_pane_set_patient_id (EL_PATIENT_PANE (self->patient_pane), self->patient_id);
+}
+
+static void
+record_closed_cb (ElWindow *self)
+{
+  adw_bin_set_child (self->record_bin, NULL);
+  self->record_view = NULL;
+  gtk_stack_set_visible_child_name (self->content_stack, self->handoff_id != NULL   ? "handoff"
+                                                         : self->patient_id != NULL ? "patient"
+                                                                                    : "empty");
+}
+
+/* A record view in the content pane (replacing a finished one). */
+static ElRecordView *
+show_record_view (ElWindow *self)
+{
+  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+  GtkWidget *view = el_record_view_new (self->context, settings);
+
+  g_signal_connect_object (view, "draft-ready", G_CALLBACK (record_draft_ready_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (view, "closed", G_CALLBACK (record_closed_cb), self, G_CONNECT_SWAPPED);
+  if (self->record_source != NULL)
+    el_record_view_set_source (EL_RECORD_VIEW (view), self->record_source);
+  adw_bin_set_child (self->record_bin, view);
+  self->record_view = view;
+  gtk_stack_set_visible_child_name (self->content_stack, "record");
+  adw_window_title_set_title (self->content_title, _ ("Record Handoff"));
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+  return EL_RECORD_VIEW (view);
+}
+
+static void
+record_handoff_ready_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (ElWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *handoff_id =
+      el_patient_pane_ensure_current_handoff_finish (EL_PATIENT_PANE (source), result, &error);
+
+  if (handoff_id == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_warning ("no handoff to record for: %s %d", g_quark_to_string (error->domain), error->code);
+          toast (self, _ ("Could not start a recording for this patient"));
+        }
+      return;
+    }
+  if (self->context == NULL || self->content_stack == NULL || recording_busy (self))
+    return;
+  el_record_view_start (show_record_view (self), handoff_id);
+}
+
+static void
+record_now (ElWindow *self, gpointer data)
+{
+  g_free (data);
+  el_patient_pane_ensure_current_handoff_async (EL_PATIENT_PANE (self->patient_pane), self->cancellable,
+                                                record_handoff_ready_cb, g_object_ref (self));
+}
+
+static void
+record_activated (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  ElWindow *self = EL_WINDOW (widget);
+
+  if (self->context == NULL || self->locked || self->patient_id == NULL)
+    {
+      if (self->context != NULL && !self->locked)
+        toast (self, _ ("Choose a patient in the census first"));
+      return;
+    }
+  if (recording_busy (self))
+    {
+      gtk_stack_set_visible_child_name (self->content_stack, "record");
+      return;
+    }
+  leave_confirmed (self, record_now, NULL);
+}
+
+static void offer_next_recovered (ElWindow *self);
+
+static void
+recovered_use_cb (ElWindow *self, ElRecoveredRecording *recording)
+{
+  if (self->content_stack == NULL || recording_busy (self) || recording->handoff_id == NULL)
+    return;
+  el_record_view_submit_recording (show_record_view (self), recording->handoff_id, recording->recording_id,
+                                   recording->path, recording->duration_ms);
+}
+
+static void
+recovered_decided_cb (ElWindow *self)
+{
+  offer_next_recovered (self);
+}
+
+static void
+offer_next_recovered (ElWindow *self)
+{
+  g_autoptr (ElRecoveredRecording) next = NULL;
+  GtkWidget *dialog;
+
+  if (self->recovered == NULL || self->recovered->len == 0 || self->context == NULL || self->locked)
+    return;
+  next = g_ptr_array_steal_index (self->recovered, 0);
+  if (next->state == EL_RECOVERED_TAMPERED)
+    {
+      g_warning ("a recording does not authenticate and is kept aside: %s", next->recording_id);
+      offer_next_recovered (self);
+      return;
+    }
+  dialog = el_recovery_dialog_new (GTK_WINDOW (self), self->context, next);
+  g_signal_connect_object (dialog, "use-recording", G_CALLBACK (recovered_use_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (dialog, "decided", G_CALLBACK (recovered_decided_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+recovered_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (ElWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) found = el_record_recover_finish (result, &error);
+
+  if (found == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("looking for interrupted recordings failed: %s %d", g_quark_to_string (error->domain),
+                   error->code);
+      return;
+    }
+  if (self->content_stack == NULL || found->len == 0)
+    return;
+  self->recovered = g_steal_pointer (&found);
+  offer_next_recovered (self);
+}
+
+/* ---- printing -------------------------------------------------------------------------------------- */
+
+static const char *
+current_unit_id (ElWindow *self)
+{
+  ElCensusModel *model;
+
+  if (self->census_panel == NULL)
+    return NULL;
+  model = el_census_panel_get_model (EL_CENSUS_PANEL (self->census_panel));
+  return model != NULL ? el_census_model_get_unit_id (model) : NULL;
+}
+
+static void
+printed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (ElWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!el_shift_report_print_finish (result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_warning ("printing the shift report failed: %s %d", g_quark_to_string (error->domain), error->code);
+      toast (self, _ ("The shift report could not be printed"));
+    }
+}
+
+static void
+exported_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (ElWindow) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = el_shift_report_export_pdf_dialog_finish (result, &error);
+
+  if (path != NULL)
+    toast (self, _ ("Shift report exported as PDF"));
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_warning ("exporting the shift report failed: %s %d", g_quark_to_string (error->domain), error->code);
+      toast (self, _ ("The shift report could not be exported"));
+    }
+}
+
+/* win.print ("patient" or "unit"), win.export-pdf ("patient" or "unit"): the open patient's report,
+ * or the whole unit with a page per patient. */
+static void
+print_activated (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  ElWindow *self = EL_WINDOW (widget);
+  const char *what = parameter != NULL ? g_variant_get_string (parameter, NULL) : "patient";
+  const char *patient_id = g_str_equal (what, "unit") ? NULL : self->patient_id;
+  const char *unit_id = current_unit_id (self);
+
+  if (self->context == NULL || self->locked || unit_id == NULL)
+    return;
+  if (g_str_equal (action, "win.export-pdf"))
+    el_shift_report_export_pdf_dialog_async (self->context, GTK_WINDOW (self), unit_id, patient_id,
+                                             self->cancellable, exported_cb, g_object_ref (self));
+  else
+    el_shift_report_print_async (self->context, GTK_WINDOW (self), unit_id, patient_id,
+                                 GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, NULL, self->cancellable, printed_cb,
+                                 g_object_ref (self));
+}
+
 /* ---- locking ------------------------------------------------------------------------------------ */
 
 void
@@ -1090,6 +1371,7 @@ el_window_finalize (GObject *object)
   ElWindow *self = EL_WINDOW (object);
 
   g_free (self->data_dir);
+  g_free (self->record_source);
   g_free (self->patient_id);
   g_free (self->handoff_id);
   G_OBJECT_CLASS (el_window_parent_class)->finalize (object);
@@ -1180,9 +1462,14 @@ el_window_class_init (ElWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.lock", NULL, lock_activated);
   gtk_widget_class_install_action (widget_class, "win.switch-nurse", NULL, switch_nurse_activated);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_activated);
+  gtk_widget_class_install_action (widget_class, "win.record", NULL, record_activated);
+  gtk_widget_class_install_action (widget_class, "win.print", "s", print_activated);
+  gtk_widget_class_install_action (widget_class, "win.export-pdf", "s", print_activated);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.lock", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "win.print", "s",
+                                       "patient");
 }
 
 static void
@@ -1291,6 +1578,20 @@ GtkWidget *
 el_window_get_history (ElWindow *self)
 {
   return self->history;
+}
+
+void
+el_window_set_record_source (ElWindow *self, const char *source_description)
+{
+  g_return_if_fail (EL_IS_WINDOW (self));
+  g_free (self->record_source);
+  self->record_source = g_strdup (source_description);
+}
+
+GtkWidget *
+el_window_get_record_view (ElWindow *self)
+{
+  return self->record_view;
 }
 
 GtkWidget *

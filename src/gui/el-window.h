@@ -41,6 +41,9 @@ GtkWidget *el_window_get_census_panel (ElWindow *self);
 GtkWidget *el_window_get_patient_pane (ElWindow *self);
 GtkWidget *el_window_get_editor (ElWindow *self);
 GtkWidget *el_window_get_history (ElWindow *self);
+GtkWidget *el_window_get_record_view (ElWindow *self); /* (nullable): the recording shown */
+/* Where Ctrl+R records from, as a GStreamer source description (tests); NULL: the microphone setting. */
+void el_window_set_record_source (ElWindow *self, const char *source_description);
 GtkWidget *el_window_get_sign_in_page (ElWindow *self);
 GtkWidget *el_window_get_lock_page (ElWindow *self);
 

@@ -27,6 +27,7 @@ const ENDPOINTS = [
   ['patch', '/api/v1/handoffs/{}'],
   ['post', '/api/v1/handoffs/{}/recordings'],
   ['get', '/api/v1/recordings/{}'],
+  ['get', '/api/v1/recordings/{}/audio'], // issue 7: listening on another PC
   ['get', '/api/v1/handoffs/{}/sbar'],
   ['get', '/api/v1/handoffs/{}/sbar/versions'],
   ['get', '/api/v1/handoffs/{}/sbar/versions/{}'],

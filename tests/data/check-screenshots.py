@@ -4,7 +4,8 @@
 
 Each <image> is https://eclipselink.ai/screenshots/NAME with NAME a PNG in data/screenshots/
 whose size is the image's width and height; each screenshot has a caption; and each PNG in
-data/screenshots/ is shown in the metainfo. (.ci/screenshot makes main-window.png.)
+data/screenshots/ is shown in the metainfo. (.ci/screenshot makes them: census, editor,
+history, record and print.)
 
     check-screenshots.py [SOURCE_ROOT]     (default: two folders above this script)
 """

@@ -408,3 +408,19 @@ el_gui_test_text_fully_shown (GtkTextView *view)
   return gtk_widget_get_mapped (GTK_WIDGET (view)) && y + height > 1 &&
          y + height + (int) gtk_text_view_get_top_margin (view) <= gtk_widget_get_height (GTK_WIDGET (view));
 }
+
+GtkWidget *
+el_gui_test_find_toplevel (GType type, const char *name)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWidget) window = g_list_model_get_item (toplevels, i);
+      GtkWidget *found = el_gui_test_find (window, type, name);
+
+      if (found != NULL && gtk_widget_get_visible (window))
+        return found;
+    }
+  return NULL;
+}

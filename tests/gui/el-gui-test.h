@@ -84,6 +84,8 @@ void el_gui_test_destroy (GtkWindow *window, GObject *view);
 /* The first widget under @root (included) of @type (G_TYPE_NONE: any) whose widget name
  * (gtk_widget_set_name, or <property name="name"> in a .ui file) is @name (NULL: any). */
 GtkWidget *el_gui_test_find (GtkWidget *root, GType type, const char *name);
+/* The same search over every visible toplevel window (dialogs included); NULL when none. */
+GtkWidget *el_gui_test_find_toplevel (GType type, const char *name);
 /* Every such widget, in tree order; (element-type GtkWidget) (transfer container). */
 GPtrArray *el_gui_test_find_all (GtkWidget *root, GType type, const char *name);
 

@@ -1045,3 +1045,51 @@ el_api_client_get_recording_finish (ElApiClient *self, GAsyncResult *result, GEr
   return EL_RECORDING (decode_object (response, "GET", "/api/v1/recordings/{recording_id}", "Recording",
                                       decode_recording, error));
 }
+
+#define ROUTE_AUDIO "/api/v1/recordings/{recording_id}/audio"
+
+void
+el_api_client_download_recording_audio_async (ElApiClient *self,
+                                              const char *recording_id,
+                                              GCancellable *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer user_data)
+{
+  g_autofree char *id = escape (recording_id);
+  g_autofree char *path = g_strdup_printf ("/api/v1/recordings/%s/audio", id);
+  ElApiCallSpec spec = {
+    .method = "GET",
+    .route = ROUTE_AUDIO,
+    .path = path,
+    .flags = EL_API_CALL_AUTH,
+    .size = -1,
+    .accept = "audio/ogg, audio/wav, application/problem+json",
+    .max_body = EL_API_RECORDING_AUDIO_MAX_BYTES,
+  };
+
+  send (self, &spec, cancellable, el_api_client_download_recording_audio_async, callback, user_data);
+}
+
+GBytes *
+el_api_client_download_recording_audio_finish (ElApiClient *self,
+                                               GAsyncResult *result,
+                                               char **content_type,
+                                               GError **error)
+{
+  g_autoptr (ElApiResponse) response =
+      el_api_client_send_finish (self, result, el_api_client_download_recording_audio_async, error);
+  const char *type;
+
+  if (response == NULL)
+    return NULL;
+  type = el_api_response_get_content_type (response);
+  if (el_api_response_get_status (response) != 200 || type == NULL ||
+      (!g_str_equal (type, "audio/ogg") && !g_str_equal (type, "audio/wav")))
+    {
+      invalid_answer (error, "GET", ROUTE_AUDIO, "recording audio (audio/ogg or audio/wav)", NULL);
+      return NULL;
+    }
+  if (content_type != NULL)
+    *content_type = g_strdup (type);
+  return g_bytes_ref (el_api_response_get_body (response));
+}

@@ -111,6 +111,9 @@ typedef struct
   char *content_digest;
   gboolean upload;
   gboolean system;
+  char *accept;
+  gint64 max_body;
+  gboolean too_large; /* the answer's Content-Length is over max_body: the attempt was stopped */
 
   guint attempt;         /* attempts sent (each try of the network) */
   guint retries;         /* waits scheduled (backoff) */
@@ -257,6 +260,7 @@ call_free (Call *call)
   if (call->open_data_destroy != NULL)
     call->open_data_destroy (call->open_data);
   g_free (call->content_digest);
+  g_free (call->accept);
   g_clear_object (&call->attempt_cancellable);
   clear_source (&call->deadline_source);
   clear_source (&call->wait_source);
@@ -554,6 +558,25 @@ quote_etag (const char *etag)
 
 static void call_sent_cb (GObject *source, GAsyncResult *result, gpointer user_data);
 
+/* A download's head: a body over the call's limit is not read at all. */
+static void
+call_got_headers_cb (SoupMessage *msg, gpointer user_data)
+{
+  GTask *task = user_data;
+  Call *call = g_task_get_task_data (task);
+  SoupMessageHeaders *headers = soup_message_get_response_headers (msg);
+  guint status = soup_message_get_status (msg);
+
+  if (call->max_body <= 0 || status < 200 || status >= 300 ||
+      soup_message_headers_get_encoding (headers) != SOUP_ENCODING_CONTENT_LENGTH)
+    return;
+  if (soup_message_headers_get_content_length (headers) > call->max_body)
+    {
+      call->too_large = TRUE;
+      g_cancellable_cancel (call->attempt_cancellable);
+    }
+}
+
 static void
 call_send (GTask *task)
 {
@@ -563,7 +586,7 @@ call_send (GTask *task)
   g_autoptr (SoupMessage) msg = NULL;
   g_autoptr (GError) error = NULL;
   SoupMessageHeaders *headers;
-  guint timeout_s = call->upload ? self->upload_timeout_s : self->request_timeout_s;
+  guint timeout_s = call->upload || call->max_body > 0 ? self->upload_timeout_s : self->request_timeout_s;
 
   uri = g_uri_parse_relative (self->base_uri, call->path, G_URI_FLAGS_ENCODED, &error);
   if (uri == NULL)
@@ -574,7 +597,10 @@ call_send (GTask *task)
     }
   msg = soup_message_new_from_uri (call->method, uri);
   headers = soup_message_get_request_headers (msg);
-  soup_message_headers_replace (headers, "Accept", "application/json, application/problem+json");
+  soup_message_headers_replace (
+      headers, "Accept", call->accept != NULL ? call->accept : "application/json, application/problem+json");
+  if (call->max_body > 0)
+    g_signal_connect_object (msg, "got-headers", G_CALLBACK (call_got_headers_cb), task, 0);
   if (call->flags & EL_API_CALL_AUTH)
     {
       g_autofree char *value = NULL;
@@ -622,6 +648,7 @@ call_send (GTask *task)
 
   call->attempt++;
   call->timed_out = FALSE;
+  call->too_large = FALSE;
   g_clear_object (&call->attempt_cancellable);
   call->attempt_cancellable = g_cancellable_new ();
   clear_source (&call->deadline_source);
@@ -734,6 +761,15 @@ call_sent_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (call->finished)
     return;
 
+  if ((body == NULL && call->too_large) ||
+      (body != NULL && call->max_body > 0 && (gint64) g_bytes_get_size (body) > call->max_body))
+    {
+      /* not the network's fault: no retry, not counted by the breaker */
+      call_fail (task, g_error_new (EL_API_ERROR, EL_API_ERROR_INVALID_RESPONSE,
+                                    "%s %s: the answer is larger than %" G_GINT64_FORMAT " bytes",
+                                    call->method, call->route, call->max_body));
+      return;
+    }
   if (body == NULL)
     {
       GError *reason;
@@ -875,6 +911,8 @@ el_api_client_send_async (ElApiClient *self,
   call->content_digest = g_strdup (spec->content_digest);
   call->upload = spec->open_stream != NULL;
   call->system = spec->system;
+  call->accept = g_strdup (spec->accept);
+  call->max_body = spec->max_body;
   g_task_set_task_data (task, call, (GDestroyNotify) call_free);
 
   if (cancellable != NULL)

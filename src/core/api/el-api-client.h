@@ -598,4 +598,26 @@ void el_api_client_get_recording_async (ElApiClient *self,
                                         gpointer user_data);
 ElRecording *el_api_client_get_recording_finish (ElApiClient *self, GAsyncResult *result, GError **error);
 
+/* The largest audio a download takes (the server's upload limit, EL_AUDIO_MAX_BYTES). */
+#define EL_API_RECORDING_AUDIO_MAX_BYTES G_GINT64_CONSTANT (52428800)
+
+/*
+ * GET /api/v1/recordings/{id}/audio: the recording's audio as uploaded, in memory only (the caller
+ * must never write it to disk as plaintext: seal it, ElSealedAudioWriter). An idempotent GET: the
+ * usual refresh, retries and breaker; the per-attempt deadline is "upload-timeout" (a transfer).
+ * A body over EL_API_RECORDING_AUDIO_MAX_BYTES is not read (its Content-Length says so):
+ * %EL_API_ERROR_INVALID_RESPONSE, as is an answer that is not audio/ogg or audio/wav. A recording
+ * of another unit, or whose audio the server no longer has: %EL_API_ERROR_NOT_FOUND.
+ * @content_type (out) (optional): "audio/ogg" or "audio/wav".
+ */
+void el_api_client_download_recording_audio_async (ElApiClient *self,
+                                                   const char *recording_id,
+                                                   GCancellable *cancellable,
+                                                   GAsyncReadyCallback callback,
+                                                   gpointer user_data);
+GBytes *el_api_client_download_recording_audio_finish (ElApiClient *self,
+                                                       GAsyncResult *result,
+                                                       char **content_type,
+                                                       GError **error);
+
 G_END_DECLS

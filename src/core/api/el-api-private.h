@@ -46,6 +46,11 @@ typedef struct
   gint64 size;
   const char *content_digest;
   gboolean system; /* /api/health: not stopped by an open circuit, not counted by it */
+  /* downloads: the Accept header (NULL: JSON), and the largest body taken (0: no limit; a larger
+   * Content-Length stops the attempt before the body is read: EL_API_ERROR_INVALID_RESPONSE, no
+   * retry). A call with a limit is a transfer: its deadline is "upload-timeout". */
+  const char *accept;
+  gint64 max_body;
 } ElApiCallSpec;
 
 void el_api_client_send_async (ElApiClient *self,

@@ -35,6 +35,7 @@ static const SecretSchema el_secrets_schema = {
     { "server", SECRET_SCHEMA_ATTRIBUTE_STRING },
     { "account", SECRET_SCHEMA_ATTRIBUTE_STRING },
     { "kind", SECRET_SCHEMA_ATTRIBUTE_STRING },
+    { "item", SECRET_SCHEMA_ATTRIBUTE_STRING }, /* one of several items of a kind (an op id) */
     { NULL, 0 },
   },
 };
@@ -70,6 +71,8 @@ el_secret_kind_to_string (ElSecretKind kind)
         return "data-key";
       case EL_SECRET_KIND_OFFLINE_SESSION:
         return "offline-session";
+      case EL_SECRET_KIND_PENDING_SIGNATURE:
+        return "pending-signature";
       default:
         g_return_val_if_reached (NULL);
     }
@@ -84,6 +87,8 @@ kind_label (ElSecretKind kind)
         return "cache key";
       case EL_SECRET_KIND_OFFLINE_SESSION:
         return "offline session";
+      case EL_SECRET_KIND_PENDING_SIGNATURE:
+        return "signature waiting to be sent";
       case EL_SECRET_KIND_REFRESH_TOKEN:
       default:
         return "refresh token";
@@ -351,6 +356,17 @@ make_attributes (ElSecrets *self, const char *account, const char *kind)
   g_hash_table_insert (attributes, (gpointer) "account", g_strdup (account));
   if (kind != NULL)
     g_hash_table_insert (attributes, (gpointer) "kind", g_strdup (kind));
+  return attributes;
+}
+
+/* The attributes of one item of a kind that has several (@item: e.g. an op id). */
+static GHashTable *
+make_item_attributes (ElSecrets *self, const char *account, const char *kind, const char *item)
+{
+  GHashTable *attributes = make_attributes (self, account, kind);
+
+  if (item != NULL)
+    g_hash_table_insert (attributes, (gpointer) "item", g_strdup (item));
   return attributes;
 }
 
@@ -835,6 +851,182 @@ el_secrets_get_or_create_data_key_finish (ElSecrets *self, GAsyncResult *result,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == el_secrets_get_or_create_data_key_async,
                         NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- items of a kind that has several (pending signatures) ---------------------------------- */
+
+/**
+ * el_secrets_store_item_async:
+ * @self: secrets
+ * @account: the user
+ * @kind: which secret (e.g. %EL_SECRET_KIND_PENDING_SIGNATURE)
+ * @item: which one of @kind (attribute "item", e.g. an outbox op id)
+ * @secret: its bytes (not empty)
+ * @cancellable: (nullable): cancels the call
+ * @callback: called on the thread-default main context of the caller
+ * @user_data: for @callback
+ *
+ * Like el_secrets_store_async() for the item (server, @account, @kind, @item). Finish with
+ * el_secrets_store_finish().
+ */
+void
+el_secrets_store_item_async (ElSecrets *self,
+                             const char *account,
+                             ElSecretKind kind,
+                             const char *item,
+                             GBytes *secret,
+                             GCancellable *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  GHashTable *attributes;
+
+  g_return_if_fail (EL_IS_SECRETS (self));
+  g_return_if_fail (account != NULL && *account != '\0');
+  g_return_if_fail (item != NULL && *item != '\0');
+  g_return_if_fail (el_secret_kind_to_string (kind) != NULL);
+  g_return_if_fail (secret != NULL && g_bytes_get_size (secret) > 0);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, el_secrets_store_async);
+  attributes = make_item_attributes (self, account, el_secret_kind_to_string (kind), item);
+  g_task_set_task_data (task, attributes, (GDestroyNotify) g_hash_table_unref);
+  store_item (self, attributes, kind, account, secret, cancellable, store_done_cb, g_object_ref (task));
+}
+
+/**
+ * el_secrets_lookup_item_async:
+ *
+ * Like el_secrets_lookup_async() for the item (server, @account, @kind, @item). Finish with
+ * el_secrets_lookup_finish() (%NULL without an error: absent).
+ */
+void
+el_secrets_lookup_item_async (ElSecrets *self,
+                              const char *account,
+                              ElSecretKind kind,
+                              const char *item,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  GHashTable *attributes;
+
+  g_return_if_fail (EL_IS_SECRETS (self));
+  g_return_if_fail (account != NULL && *account != '\0');
+  g_return_if_fail (item != NULL && *item != '\0');
+  g_return_if_fail (el_secret_kind_to_string (kind) != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, el_secrets_lookup_async);
+  attributes = make_item_attributes (self, account, el_secret_kind_to_string (kind), item);
+  g_task_set_task_data (task, attributes, (GDestroyNotify) g_hash_table_unref);
+  secret_password_lookupv (&el_secrets_schema, attributes, cancellable, lookup_done_cb, g_object_ref (task));
+}
+
+/**
+ * el_secrets_clear_item_async:
+ *
+ * Removes the item (server, @account, @kind, @item); an absent item is success. Finish with
+ * el_secrets_clear_finish().
+ */
+void
+el_secrets_clear_item_async (ElSecrets *self,
+                             const char *account,
+                             ElSecretKind kind,
+                             const char *item,
+                             GCancellable *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  GHashTable *attributes;
+
+  g_return_if_fail (EL_IS_SECRETS (self));
+  g_return_if_fail (account != NULL && *account != '\0');
+  g_return_if_fail (item != NULL && *item != '\0');
+  g_return_if_fail (el_secret_kind_to_string (kind) != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, el_secrets_clear_async);
+  attributes = make_item_attributes (self, account, el_secret_kind_to_string (kind), item);
+  g_task_set_task_data (task, attributes, (GDestroyNotify) g_hash_table_unref);
+  secret_password_clearv (&el_secrets_schema, attributes, cancellable, clear_done_cb, g_object_ref (task));
+}
+
+static void
+search_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
+  GList *found = secret_password_search_finish (result, &error);
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+
+  (void) source;
+  if (error != NULL)
+    {
+      g_task_return_error (task, convert_error (error, "could not search the keyring"));
+      return;
+    }
+  for (GList *l = found; l != NULL; l = l->next)
+    {
+      g_autoptr (GHashTable) attributes = secret_retrievable_get_attributes (SECRET_RETRIEVABLE (l->data));
+      const char *item = attributes != NULL ? g_hash_table_lookup (attributes, "item") : NULL;
+
+      if (item != NULL && *item != '\0')
+        g_strv_builder_add (builder, item);
+    }
+  g_list_free_full (found, g_object_unref);
+  g_task_return_pointer (task, g_strv_builder_end (builder), (GDestroyNotify) g_strfreev);
+}
+
+/**
+ * el_secrets_list_items_async:
+ * @self: secrets
+ * @account: the user
+ * @kind: which kind
+ * @cancellable: (nullable): cancels the call
+ * @callback: called on the thread-default main context of the caller
+ * @user_data: for @callback
+ *
+ * The "item" attributes of @account's items of @kind (no secret is read or unlocked).
+ */
+void
+el_secrets_list_items_async (ElSecrets *self,
+                             const char *account,
+                             ElSecretKind kind,
+                             GCancellable *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  GHashTable *attributes;
+
+  g_return_if_fail (EL_IS_SECRETS (self));
+  g_return_if_fail (account != NULL && *account != '\0');
+  g_return_if_fail (el_secret_kind_to_string (kind) != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, el_secrets_list_items_async);
+  attributes = make_attributes (self, account, el_secret_kind_to_string (kind));
+  g_task_set_task_data (task, attributes, (GDestroyNotify) g_hash_table_unref);
+  secret_password_searchv (&el_secrets_schema, attributes, SECRET_SEARCH_ALL, cancellable, search_done_cb,
+                           g_object_ref (task));
+}
+
+/**
+ * el_secrets_list_items_finish:
+ *
+ * Returns: (transfer full): the item ids (possibly empty), %NULL on error
+ */
+char **
+el_secrets_list_items_finish (ElSecrets *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == el_secrets_list_items_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -63,10 +63,13 @@ typedef enum
 
 typedef enum
 {
-  EL_SECRET_KIND_REFRESH_TOKEN,   /* attribute kind = "refresh-token" */
-  EL_SECRET_KIND_DATA_KEY,        /* attribute kind = "data-key", EL_SECRETS_DATA_KEY_BYTES bytes */
-  EL_SECRET_KIND_OFFLINE_SESSION, /* attribute kind = "offline-session": the password check and the
+  EL_SECRET_KIND_REFRESH_TOKEN,     /* attribute kind = "refresh-token" */
+  EL_SECRET_KIND_DATA_KEY,          /* attribute kind = "data-key", EL_SECRETS_DATA_KEY_BYTES bytes */
+  EL_SECRET_KIND_OFFLINE_SESSION,   /* attribute kind = "offline-session": the password check and the
                                    * user for signing in and unlocking without the server */
+  EL_SECRET_KIND_PENDING_SIGNATURE, /* attribute kind = "pending-signature", one item per queued
+                                     * `handoff.sign` op (attribute item = the op id): the password
+                                     * re-entered to sign offline, until the op is sent or dropped */
 } ElSecretKind;
 
 #define EL_SECRETS_DATA_KEY_BYTES 32
@@ -120,5 +123,40 @@ void el_secrets_get_or_create_data_key_async (ElSecrets *self,
 GBytes *el_secrets_get_or_create_data_key_finish (ElSecrets *self, GAsyncResult *result, GError **error);
 
 GBytes *el_secrets_bytes_new_wiped (const void *data, gsize len);
+
+/* Kinds with several items (EL_SECRET_KIND_PENDING_SIGNATURE): a fourth attribute "item" names one
+ * (e.g. an outbox op id). Store, lookup and clear finish with el_secrets_store_finish(),
+ * el_secrets_lookup_finish() and el_secrets_clear_finish(); el_secrets_clear_account_async() removes
+ * them with the account's other items. */
+void el_secrets_store_item_async (ElSecrets *self,
+                                  const char *account,
+                                  ElSecretKind kind,
+                                  const char *item,
+                                  GBytes *secret,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data);
+void el_secrets_lookup_item_async (ElSecrets *self,
+                                   const char *account,
+                                   ElSecretKind kind,
+                                   const char *item,
+                                   GCancellable *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer user_data);
+void el_secrets_clear_item_async (ElSecrets *self,
+                                  const char *account,
+                                  ElSecretKind kind,
+                                  const char *item,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data);
+/* The "item" attribute of every item of @account and @kind (no secret is read). */
+void el_secrets_list_items_async (ElSecrets *self,
+                                  const char *account,
+                                  ElSecretKind kind,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data);
+char **el_secrets_list_items_finish (ElSecrets *self, GAsyncResult *result, GError **error);
 
 G_END_DECLS

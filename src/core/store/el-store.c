@@ -2311,6 +2311,26 @@ el_store_get_patient_finish (ElStore *self, GAsyncResult *result, GError **error
 }
 
 void
+el_store_get_user_async (ElStore *self,
+                         const char *user_id,
+                         GCancellable *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer user_data)
+{
+  g_return_if_fail (EL_IS_STORE (self));
+  g_return_if_fail (user_id != NULL);
+  store_run (self, el_store_get_user_async, query_args_new (user_id, KIND_USER),
+             (GDestroyNotify) query_args_free, get_entity_job, cancellable, callback, user_data);
+}
+
+ElUser *
+el_store_get_user_finish (ElStore *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
 el_store_get_handoff_async (ElStore *self,
                             const char *handoff_id,
                             GCancellable *cancellable,
@@ -3737,6 +3757,105 @@ el_store_patch_handoff_async (ElStore *self,
 
 char *
 el_store_patch_handoff_finish (ElStore *self, GAsyncResult *result, GError **error)
+{
+  return finish_string (self, result, error);
+}
+
+/* args->op_id: the handoff id; args->text: the op kind; args->node: {"handoff": the new local copy,
+ * "payload": the request body}. */
+static gboolean
+handoff_change_write (Worker *w, OpArgs *args, char **out_id, GError **error)
+{
+  const char *handoff_id = args->op_id;
+  const char *kind = args->text;
+  g_autoptr (ElHandoff) current = NULL;
+  g_autoptr (JsonNode) canonical = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *op_id = g_uuid_string_random ();
+  g_autofree char *payload = NULL;
+  JsonObject *obj = json_node_get_object (args->node);
+  JsonNode *doc = json_object_get_member (obj, "handoff");
+  JsonNode *body = json_object_get_member (obj, "payload");
+  gsize len = 0;
+
+  if (g_strcmp0 (kind, EL_STORE_OP_HANDOFF_SIGN) != 0 &&
+      g_strcmp0 (kind, EL_STORE_OP_HANDOFF_ACKNOWLEDGE) != 0)
+    {
+      g_set_error_literal (error, EL_STORE_ERROR, EL_STORE_ERROR_INVALID,
+                           "a handoff change is handoff.sign or handoff.acknowledge");
+      return FALSE;
+    }
+  if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
+    {
+      g_set_error_literal (error, EL_STORE_ERROR, EL_STORE_ERROR_INVALID, "the payload is not an object");
+      return FALSE;
+    }
+  current = load_entity (w, KIND_HANDOFF, handoff_id, error);
+  if (current == NULL)
+    return FALSE;
+  canonical = canonicalize (KIND_HANDOFF, doc, &local_error);
+  if (canonical == NULL)
+    {
+      set_invalid (error, "handoff change", local_error);
+      return FALSE;
+    }
+  if (g_strcmp0 (obj_str (json_node_get_object (canonical), "id"), handoff_id) != 0)
+    {
+      g_set_error_literal (error, EL_STORE_ERROR, EL_STORE_ERROR_INVALID, "the handoff's id is not the op's");
+      return FALSE;
+    }
+  payload = el_json_node_to_data (body, &len);
+  if (!defer_snapshot (w, KIND_HANDOFF, handoff_id, error))
+    return FALSE;
+  {
+    g_autoptr (ElStoreStmt) s = prep (w, "SELECT local FROM handoffs WHERE id = ?1", error);
+    gboolean local;
+
+    if (s == NULL)
+      return FALSE;
+    bind_text (s, 1, handoff_id);
+    if (step (w, s, error) != SQLITE_ROW)
+      return FALSE;
+    local = sqlite3_column_int (s, 0) != 0;
+    stmt_release (s);
+    if (!write_row (w, KIND_HANDOFF, json_node_get_object (canonical), NULL, local, error))
+      return FALSE;
+  }
+  if (!insert_op (w, op_id, kind, "handoff", handoff_id, payload, len, -1, NULL, NULL, error))
+    return FALSE;
+  *out_id = g_steal_pointer (&op_id);
+  return TRUE;
+}
+
+void
+el_store_enqueue_handoff_change_async (ElStore *self,
+                                       const char *kind,
+                                       ElHandoff *handoff,
+                                       JsonNode *payload,
+                                       GCancellable *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer user_data)
+{
+  OpArgs *args;
+  JsonObject *obj;
+
+  g_return_if_fail (EL_IS_STORE (self));
+  g_return_if_fail (kind != NULL);
+  g_return_if_fail (EL_IS_HANDOFF (handoff) && el_handoff_get_id (handoff) != NULL);
+  g_return_if_fail (payload != NULL);
+  args = op_args_new (el_handoff_get_id (handoff));
+  args->text = g_strdup (kind);
+  obj = json_object_new ();
+  json_object_set_member (obj, "handoff", el_handoff_to_json (handoff));
+  json_object_set_member (obj, "payload", json_node_copy (payload));
+  args->node = json_node_init_object (json_node_alloc (), obj);
+  json_object_unref (obj);
+  run_op_write (self, el_store_enqueue_handoff_change_async, OUTBOX_ADDED, handoff_change_write, TRUE, args,
+                cancellable, callback, user_data);
+}
+
+char *
+el_store_enqueue_handoff_change_finish (ElStore *self, GAsyncResult *result, GError **error)
 {
   return finish_string (self, result, error);
 }

@@ -192,6 +192,7 @@ GQuark el_store_error_quark (void);
 #define EL_STORE_OP_SBAR_CREATE         "sbar.create"
 #define EL_STORE_OP_HANDOFF_CREATE      "handoff.create"
 #define EL_STORE_OP_HANDOFF_PATCH       "handoff.patch"
+#define EL_STORE_OP_HANDOFF_SIGN        "handoff.sign"
 #define EL_STORE_OP_HANDOFF_ACKNOWLEDGE "handoff.acknowledge"
 #define EL_STORE_OP_RECORDING_UPLOAD    "recording.upload"
 
@@ -497,6 +498,14 @@ void el_store_get_patient_async (ElStore *self,
                                  gpointer user_data);
 ElPatient *el_store_get_patient_finish (ElStore *self, GAsyncResult *result, GError **error);
 
+/* A cached user (a colleague on the unit: who signed, who acknowledged). NOT_FOUND when not cached. */
+void el_store_get_user_async (ElStore *self,
+                              const char *user_id,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data);
+ElUser *el_store_get_user_finish (ElStore *self, GAsyncResult *result, GError **error);
+
 void el_store_get_handoff_async (ElStore *self,
                                  const char *handoff_id,
                                  GCancellable *cancellable,
@@ -595,6 +604,21 @@ void el_store_enqueue_async (ElStore *self,
                              GAsyncReadyCallback callback,
                              gpointer user_data);
 char *el_store_enqueue_finish (ElStore *self, GAsyncResult *result, GError **error);
+
+/* A `handoff.sign` or `handoff.acknowledge` (@kind) made on this PC: @handoff (the cached handoff with
+ * the change applied: status signed with signed_by/signed_at, or acknowledged with acknowledged_by,
+ * acknowledged_at and readback_note) replaces the cached row and the op is queued with @payload (the
+ * request body, WITHOUT any password: ElSync adds the signature's password from the keyring when it
+ * sends it) in one transaction. Like a patch, the server's copy is kept aside, so discarding the op
+ * restores it. Returns the op id. */
+void el_store_enqueue_handoff_change_async (ElStore *self,
+                                            const char *kind,
+                                            ElHandoff *handoff,
+                                            JsonNode *payload,
+                                            GCancellable *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer user_data);
+char *el_store_enqueue_handoff_change_finish (ElStore *self, GAsyncResult *result, GError **error);
 
 /* ---- The outbox, for ElSync ---- */
 

@@ -12,6 +12,7 @@
 
 #include "el-recording.h"
 #include "el-sealed-audio.h"
+#include "el-secrets.h"
 
 G_DEFINE_QUARK (el - sync - error - quark, el_sync_error)
 
@@ -54,6 +55,9 @@ struct _ElSync
   GNetworkMonitor *monitor;
   GMainContext *context;
   ElVault *audio_vault; /* opens sealed recordings (.elrec) for upload; NULL: none */
+  ElSecrets *secrets;   /* the passwords of signatures made offline ("pending-signature"); NULL: none */
+  char *account;        /* their account */
+  gulong removed_handler;
 
   guint interval;
   guint push_delay_ms;
@@ -103,6 +107,8 @@ enum
   PROP_CONFLICT_COUNT,
   PROP_LAST_SYNC,
   PROP_LAST_ERROR,
+  PROP_SECRETS,
+  PROP_ACCOUNT,
   N_PROPS
 };
 
@@ -249,7 +255,8 @@ struct Cycle
   gboolean fetching;
   gboolean applying;
   gboolean fetch_done;
-  JsonNode *held; /* a fetched page waiting for the one before it to be applied */
+  JsonNode *held;      /* a fetched page waiting for the one before it to be applied */
+  JsonNode *sign_body; /* a signature's body while its password is looked up */
   GError *pull_error;
 };
 
@@ -298,6 +305,7 @@ cycle_free (Cycle *c)
   g_clear_error (&c->error);
   g_clear_error (&c->pull_error);
   g_clear_pointer (&c->held, json_node_unref);
+  g_clear_pointer (&c->sign_body, json_node_unref);
   g_free (c);
 }
 
@@ -738,6 +746,93 @@ pull_start (Cycle *c)
 }
 
 /* ------------------------------------------------------------------------------------------------
+ * Signatures made offline: `handoff.sign` ops carry {"version": N} only; the password waits in the
+ * keyring (kind "pending-signature", item = the op id) and joins the body in memory when the op is
+ * sent. The item goes when the op is done, refused for a wrong password, or dropped (a sweep after
+ * every removal from the outbox clears the items whose op is gone).
+ */
+
+static void
+signature_cleared_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *op_id = user_data;
+
+  if (!el_secrets_clear_finish (EL_SECRETS (source), result, &error))
+    g_debug ("sync: the signature of op %s was not cleared: %s", op_id, error->message);
+}
+
+static void
+clear_signature (ElSync *self, const char *op_id)
+{
+  if (self->secrets == NULL || self->account == NULL)
+    return;
+  el_secrets_clear_item_async (self->secrets, self->account, EL_SECRET_KIND_PENDING_SIGNATURE, op_id, NULL,
+                               signature_cleared_cb, g_strdup (op_id));
+}
+
+typedef struct
+{
+  ElSync *self; /* a ref */
+  char **items;
+} Sweep;
+
+static void
+sweep_ops_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Sweep *sweep = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) ops = el_store_list_ops_finish (EL_STORE (source), result, &error);
+
+  if (ops == NULL)
+    g_debug ("sync: signatures not swept: %s", error->message);
+  else
+    for (guint i = 0; sweep->items[i] != NULL; i++)
+      {
+        gboolean found = FALSE;
+
+        for (guint j = 0; j < ops->len && !found; j++)
+          found = g_strcmp0 (((ElStoreOp *) g_ptr_array_index (ops, j))->op_id, sweep->items[i]) == 0;
+        if (!found)
+          clear_signature (sweep->self, sweep->items[i]);
+      }
+  g_object_unref (sweep->self);
+  g_strfreev (sweep->items);
+  g_free (sweep);
+}
+
+static void
+sweep_items_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (ElSync) self = user_data;
+  g_autoptr (GError) error = NULL;
+  char **items = el_secrets_list_items_finish (EL_SECRETS (source), result, &error);
+  Sweep *sweep;
+
+  if (items == NULL || items[0] == NULL)
+    {
+      if (items == NULL)
+        g_debug ("sync: signatures not listed: %s", error->message);
+      g_strfreev (items);
+      return;
+    }
+  /* items first, then the outbox: an item is stored only after its op is queued */
+  sweep = g_new0 (Sweep, 1);
+  sweep->self = g_object_ref (self);
+  sweep->items = items;
+  el_store_list_ops_async (self->store, EL_STORE_OP_FILTER_ALL, NULL, sweep_ops_cb, sweep);
+}
+
+static void
+sweep_signatures (ElSync *self)
+{
+  if (self->secrets == NULL || self->account == NULL)
+    return;
+  el_secrets_list_items_async (self->secrets, self->account, EL_SECRET_KIND_PENDING_SIGNATURE, NULL,
+                               sweep_items_cb, g_object_ref (self));
+}
+
+/* ------------------------------------------------------------------------------------------------
  * Push
  */
 
@@ -846,6 +941,8 @@ op_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 op_succeeded (Cycle *c, JsonNode *entity)
 {
+  if (g_strcmp0 (c->op->kind, EL_STORE_OP_HANDOFF_SIGN) == 0)
+    clear_signature (c->self, c->op->op_id);
   el_store_op_done_async (c->self->store, c->op->op_id, entity, NULL, op_done_cb, c);
 }
 
@@ -976,6 +1073,17 @@ op_errored (Cycle *c, const GError *error)
           return;
         }
       case OUTCOME_REJECT:
+        if (g_strcmp0 (op->kind, EL_STORE_OP_HANDOFF_SIGN) == 0 &&
+            g_error_matches (error, EL_API_ERROR, EL_API_ERROR_INVALID_CREDENTIALS))
+          {
+            /* the password given when signing on this PC is not (any more) the nurse's: no use
+             * keeping it; she signs again */
+            g_free (message);
+            message = g_strdup_printf ("%s: HTTP %u invalid_credentials: the password given when signing "
+                                       "on this PC is no longer valid; sign again",
+                                       op->kind, status);
+            clear_signature (self, op->op_id);
+          }
         op->http_status = status;
         el_store_op_needs_attention_async (self->store, op->op_id, message, status, NULL, needs_attention_cb,
                                            c);
@@ -1135,6 +1243,69 @@ send_recording (Cycle *c, JsonObject *payload)
 }
 
 static void
+signature_found_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Cycle *c = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) password = el_secrets_lookup_finish (EL_SECRETS (source), result, &error);
+  g_autoptr (JsonNode) body = g_steal_pointer (&c->sign_body);
+  g_autofree char *escaped = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *text = NULL;
+  gsize len = 0;
+  const char *data;
+
+  if (password == NULL)
+    {
+      if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        op_errored (c, error);
+      else if (error != NULL)
+        {
+          /* the keyring is locked or gone: try again later, the op keeps its place */
+          g_autoptr (GError) retry = g_error_new (EL_API_ERROR, EL_API_ERROR_SERVER,
+                                                  "the keyring cannot be read: %s", error->message);
+
+          op_errored (c, retry);
+        }
+      else if (g_get_real_time () - c->op->created_at < 60 * G_USEC_PER_SEC)
+        {
+          /* just queued: its password is on its way to the keyring */
+          g_autoptr (GError) retry = g_error_new_literal (EL_API_ERROR, EL_API_ERROR_SERVER,
+                                                          "the signature's password is not stored yet");
+
+          op_errored (c, retry);
+        }
+      else
+        op_unsendable (
+            c, "the password given when signing on this PC is not in the keyring any more; sign again");
+      return;
+    }
+  data = g_bytes_get_data (password, &len);
+  text = g_strndup (data, len); /* the keyring holds the password's UTF-8 bytes */
+  json_object_set_string_member (json_node_get_object (body), "password", text);
+  memset (text, 0, len);
+  escaped = g_uri_escape_string (c->op->resource_id, NULL, FALSE);
+  path = g_strdup_printf ("/api/v1/handoffs/%s/sign", escaped);
+  el_api_client_call_async (c->self->client, "POST", "/api/v1/handoffs/{handoff_id}/sign", path,
+                            EL_API_CALL_AUTH, body, NULL, c->op->op_id, NULL, c->cancellable, op_sent_cb, c);
+}
+
+/* The body {"version": N} plus the password from the keyring, in memory only. */
+static void
+send_signature (Cycle *c, JsonNode *body)
+{
+  if (c->self->secrets == NULL || c->self->account == NULL)
+    {
+      op_unsendable (c, "no keyring to read the signature's password from");
+      return;
+    }
+  g_clear_pointer (&c->sign_body, json_node_unref);
+  c->sign_body = json_node_copy (body);
+  el_secrets_lookup_item_async (c->self->secrets, c->self->account, EL_SECRET_KIND_PENDING_SIGNATURE,
+                                c->op->op_id, c->cancellable, signature_found_cb, c);
+}
+
+static void
 send_op (Cycle *c)
 {
   ElStoreOp *op = c->op;
@@ -1184,10 +1355,15 @@ send_op (Cycle *c)
       path = g_strdup_printf ("/api/v1/handoffs/%s", escaped);
       if_match = op->etag;
     }
-  else if (g_strcmp0 (op->kind, "handoff.sign") == 0)
+  else if (g_strcmp0 (op->kind, EL_STORE_OP_HANDOFF_SIGN) == 0)
     {
-      route = "/api/v1/handoffs/{handoff_id}/sign";
-      path = g_strdup_printf ("/api/v1/handoffs/%s/sign", escaped);
+      if (body == NULL || !JSON_NODE_HOLDS_OBJECT (body))
+        {
+          op_unsendable (c, "the payload is not a JSON object");
+          return;
+        }
+      send_signature (c, body);
+      return;
     }
   else if (g_strcmp0 (op->kind, "handoff.acknowledge") == 0)
     {
@@ -1653,6 +1829,8 @@ el_sync_constructed (GObject *object)
   /* a local save (ops "added"; ElSync's own pushes only change or remove ops) */
   self->outbox_handler = g_signal_connect_swapped (self->store, "outbox-changed::added",
                                                    G_CALLBACK (el_sync_notify_local_change), self);
+  self->removed_handler =
+      g_signal_connect_swapped (self->store, "outbox-changed::removed", G_CALLBACK (sweep_signatures), self);
   if (!el_api_client_get_online (self->client))
     self->state = EL_SYNC_STATE_OFFLINE;
 }
@@ -1667,6 +1845,8 @@ el_sync_dispose (GObject *object)
     g_clear_signal_handler (&self->online_handler, self->client);
   if (self->outbox_handler != 0)
     g_clear_signal_handler (&self->outbox_handler, self->store);
+  if (self->removed_handler != 0)
+    g_clear_signal_handler (&self->removed_handler, self->store);
   G_OBJECT_CLASS (el_sync_parent_class)->dispose (object);
 }
 
@@ -1679,6 +1859,8 @@ el_sync_finalize (GObject *object)
   g_clear_object (&self->client);
   g_clear_object (&self->monitor);
   g_clear_object (&self->audio_vault);
+  g_clear_object (&self->secrets);
+  g_clear_pointer (&self->account, g_free);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_pointer (&self->last_sync, g_date_time_unref);
   g_clear_pointer (&self->last_error, g_free);
@@ -1740,6 +1922,12 @@ el_sync_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec 
       case PROP_LAST_ERROR:
         g_value_set_string (value, self->last_error);
         break;
+      case PROP_SECRETS:
+        g_value_set_object (value, self->secrets);
+        break;
+      case PROP_ACCOUNT:
+        g_value_set_string (value, self->account);
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1775,6 +1963,17 @@ el_sync_set_property (GObject *object, guint prop_id, const GValue *value, GPara
         break;
       case PROP_RETRY_CAP_MS:
         self->retry_cap_ms = g_value_get_uint (value);
+        break;
+      case PROP_SECRETS:
+        g_set_object (&self->secrets, g_value_get_object (value));
+        if (self->store != NULL)
+          sweep_signatures (self);
+        break;
+      case PROP_ACCOUNT:
+        g_free (self->account);
+        self->account = g_value_dup_string (value);
+        if (self->store != NULL)
+          sweep_signatures (self);
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1815,6 +2014,12 @@ el_sync_class_init (ElSyncClass *klass)
   properties[PROP_CONFLICT_COUNT] = g_param_spec_int64 ("conflict-count", NULL, NULL, -1, G_MAXINT64, -1, ro);
   properties[PROP_LAST_SYNC] = g_param_spec_boxed ("last-sync", NULL, NULL, G_TYPE_DATE_TIME, ro);
   properties[PROP_LAST_ERROR] = g_param_spec_string ("last-error", NULL, NULL, NULL, ro);
+  /* Where the passwords of signatures made offline wait (ElContext sets both): without them a
+   * queued `handoff.sign` cannot be sent (needs attention). */
+  properties[PROP_SECRETS] = g_param_spec_object ("secrets", NULL, NULL, EL_TYPE_SECRETS,
+                                                  G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ACCOUNT] =
+      g_param_spec_string ("account", NULL, NULL, NULL, G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_CYCLE_FINISHED] =

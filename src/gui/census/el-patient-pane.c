@@ -453,24 +453,16 @@ handoff_created_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_signal_emit (self, signals[SIGNAL_HANDOFF_ACTIVATED], 0, handoff_id);
 }
 
-static void
-new_handoff_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+/* A draft handoff of the current shift for the shown patient (the nurse going off shift). */
+static ElHandoff *
+new_current_handoff (ElPatientPane *self, ElUser *user)
 {
-  ElPatientPane *self = EL_PATIENT_PANE (widget);
-  ElStore *store = el_context_get_store (self->context);
-  ElUser *user = el_context_get_user (self->context);
-  g_autoptr (ElHandoff) handoff = NULL;
+  ElHandoff *handoff;
   g_autoptr (GDateTime) now_local = g_date_time_new_now_local ();
   g_autoptr (GDateTime) now_utc = g_date_time_to_utc (now_local);
   g_autofree char *id = g_uuid_string_random ();
-  CreateData *data;
   GDate date;
   ElShift shift;
-
-  (void) action_name;
-  (void) parameter;
-  if (store == NULL || user == NULL || self->patient == NULL || self->creating)
-    return;
 
   shift = el_census_shift_at (now_local, self->shift_pattern, &date);
   handoff = el_handoff_new ();
@@ -484,13 +476,134 @@ new_handoff_action (GtkWidget *widget, const char *action_name, GVariant *parame
   el_handoff_set_created_by (handoff, el_user_get_id (user));
   el_handoff_set_created_at (handoff, now_utc);
   el_handoff_set_updated_at (handoff, now_utc);
+  return handoff;
+}
 
+static void
+new_handoff_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ElPatientPane *self = EL_PATIENT_PANE (widget);
+  ElStore *store = el_context_get_store (self->context);
+  ElUser *user = el_context_get_user (self->context);
+  g_autoptr (ElHandoff) handoff = NULL;
+  CreateData *data;
+
+  (void) action_name;
+  (void) parameter;
+  if (store == NULL || user == NULL || self->patient == NULL || self->creating)
+    return;
+
+  handoff = new_current_handoff (self, user);
   self->creating = TRUE;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "patient.new-handoff", FALSE);
   data = g_new0 (CreateData, 1);
   data->self = self;
-  data->handoff_id = g_steal_pointer (&id);
+  data->handoff_id = g_strdup (el_handoff_get_id (handoff));
   el_store_create_handoff_async (store, handoff, self->life, handoff_created_cb, data);
+}
+
+/* ---- this shift's handoff, for Record ---- */
+
+static void
+ensure_created_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
+  g_autofree char *op_id = el_store_create_handoff_finish (EL_STORE (source), result, &error);
+  ElPatientPane *self = g_task_get_source_object (task);
+
+  if (op_id == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  reload (self);
+  g_task_return_pointer (task, g_strdup (g_task_get_task_data (task)), g_free);
+}
+
+static void
+ensure_listed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  ElPatientPane *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  g_autoptr (GPtrArray) handoffs = el_store_list_handoffs_finish (EL_STORE (source), result, &error);
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (ElHandoff) handoff = NULL;
+  ElUser *user = el_context_get_user (self->context);
+  GDate today;
+  ElShift shift = el_census_shift_at (now, self->shift_pattern, &today);
+  GCancellable *cancellable;
+
+  if (handoffs == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* newest first: a handoff of this shift with no report yet (a draft waiting for its recording);
+   * a recording never goes onto a report somebody already wrote (the server drafts only version 1,
+   * so a nurse's words are never topped by a draft): that is a new verbal handoff, a new handoff */
+  for (guint i = 0; i < handoffs->len; i++)
+    {
+      ElHandoff *h = g_ptr_array_index (handoffs, i);
+      ElHandoffStatus status = el_handoff_get_status (h);
+
+      if (is_current_shift (h, &today, shift) && el_handoff_get_latest_version (h) == 0 &&
+          (status == EL_HANDOFF_STATUS_DRAFT || status == EL_HANDOFF_STATUS_FAILED))
+        {
+          g_task_return_pointer (task, g_strdup (el_handoff_get_id (h)), g_free);
+          return;
+        }
+    }
+  if (user == NULL || self->patient == NULL ||
+      g_strcmp0 (el_patient_get_id (self->patient), g_task_get_task_data (task)) != 0)
+    {
+      g_task_return_new_error (task, EL_CONTEXT_ERROR, EL_CONTEXT_ERROR_NOT_OPEN,
+                               "no patient shown or nobody signed in");
+      return;
+    }
+  handoff = new_current_handoff (self, user);
+  g_task_set_task_data (task, g_strdup (el_handoff_get_id (handoff)), g_free);
+  /* (the cancellable first: arguments are evaluated in no set order, and the task is stolen) */
+  cancellable = g_task_get_cancellable (task);
+  el_store_create_handoff_async (EL_STORE (source), handoff, cancellable, ensure_created_cb,
+                                 g_steal_pointer (&task));
+}
+
+void
+el_patient_pane_ensure_current_handoff_async (ElPatientPane *self,
+                                              GCancellable *cancellable,
+                                              GAsyncReadyCallback callback,
+                                              gpointer user_data)
+{
+  GTask *task;
+  ElStore *store;
+
+  g_return_if_fail (EL_IS_PATIENT_PANE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, el_patient_pane_ensure_current_handoff_async);
+  store = el_context_get_store (self->context);
+  if (store == NULL || self->patient == NULL)
+    {
+      g_task_return_new_error (task, EL_CONTEXT_ERROR, EL_CONTEXT_ERROR_NOT_OPEN,
+                               "no patient shown or no cache open");
+      g_object_unref (task);
+      return;
+    }
+  g_task_set_task_data (task, g_strdup (el_patient_get_id (self->patient)), g_free);
+  el_store_list_handoffs_async (store, el_patient_get_id (self->patient), cancellable, ensure_listed_cb,
+                                task);
+}
+
+char *
+el_patient_pane_ensure_current_handoff_finish (ElPatientPane *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (
+      g_task_get_source_tag (G_TASK (result)) == el_patient_pane_ensure_current_handoff_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* ---- public ---- */

@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "el-census-model.h"
 #include "el-context.h"
 
 G_BEGIN_DECLS
@@ -35,5 +36,17 @@ void el_patient_pane_set_shift_pattern (ElPatientPane *self, ElShiftPattern patt
 const char *el_patient_pane_get_patient_id (ElPatientPane *self); /* (nullable) */
 /* The handoffs shown (element-type ElHandoff) (transfer none), newest first; empty while loading. */
 GPtrArray *el_patient_pane_get_handoffs (ElPatientPane *self);
+
+/* The handoff Record (Ctrl+R) records for: this shift's handoff of the shown patient that has no
+ * report yet (a draft, or a failed one; the newest), or a new draft one created like New Handoff
+ * does (queued for the server) when there is none — a recording never lands on a report a nurse
+ * already wrote. Returns (transfer full) its id;
+ * %EL_CONTEXT_ERROR_NOT_OPEN when no patient is shown. */
+void el_patient_pane_ensure_current_handoff_async (ElPatientPane *self,
+                                                   GCancellable *cancellable,
+                                                   GAsyncReadyCallback callback,
+                                                   gpointer user_data);
+char *
+el_patient_pane_ensure_current_handoff_finish (ElPatientPane *self, GAsyncResult *result, GError **error);
 
 G_END_DECLS

@@ -16,16 +16,22 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
+#include "el-api-client.h"
 #include "el-completeness.h"
 #include "el-gui-labels.h"
 #include "el-models.h"
+#include "el-player.h"
 #include "el-sbar-editor.h"
+#include "el-sealed-audio.h"
 #include "el-store.h"
 #include "el-sync.h"
+#include "el-transcript-view.h"
 #include "el-transcript.h"
 
 #ifndef EL_SPEECH_LOW_CONFIDENCE
@@ -100,12 +106,15 @@ typedef enum
 struct Mark
 {
   ElSbarEditor *self;
+  char *what; /* the value's name ("Heart rate"), for labels */
   ElSpan *span;
   gboolean confirmed;
   gboolean dead;
   GtkWidget *box;
   GtkWidget *ai_button;
   GtkWidget *sentence_label;
+  GtkWidget *play_button;
+  GtkWidget *play_message;
   GtkWidget *check_box;
 };
 
@@ -162,6 +171,16 @@ struct _ElSbarEditor
   GTask *leave_task;
   AdwMessageDialog *leave_dialog;
 
+  /* Listening: the audio of the recording the transcript came from */
+  char *recording_id;              /* (nullable) */
+  gint64 recording_duration_ms;    /* as the store knows it (0: unknown) */
+  char *audio_sink;                /* (nullable): ElPlayer's default */
+  ElSealedAudio *audio;            /* opened at the first Play */
+  ElPlayer *player;                /* (nullable) */
+  GCancellable *audio_cancellable; /* opening, downloading or sealing the audio */
+  Mark *playing_mark;              /* (nullable) (unowned): its audio plays, or is being opened */
+  guint stop_source;               /* releases the player after its range ended */
+
   /* Template */
   GtkLabel *read_only_label;
   GtkLabel *error_label;
@@ -176,6 +195,8 @@ struct _ElSbarEditor
   AdwPreferencesGroup *status_group;
   AdwPreferencesGroup *details_group;
   AdwPreferencesGroup *list_groups[N_LISTS];
+  GtkExpander *transcript_expander;
+  ElTranscriptView *transcript_view;
 
   /* Built in code */
   GtkWidget *vital_entries[N_VITALS];
@@ -195,6 +216,7 @@ struct _ElSbarEditor
   GtkWidget *texts[N_TEXTS];
   Mark *text_marks[N_TEXTS];
   GtkListBox *lists[N_LISTS];
+  GPtrArray *transcript_marks; /* (element-type Mark) (unowned): the marks of the view's spans, by index */
 };
 
 G_DEFINE_FINAL_TYPE (ElSbarEditor, el_sbar_editor, ADW_TYPE_BIN)
@@ -210,6 +232,7 @@ enum
   PROP_READ_ONLY,
   PROP_UNCONFIRMED_COUNT,
   PROP_COMPLETENESS,
+  PROP_AUDIO_SINK,
   N_PROPS
 };
 
@@ -346,6 +369,10 @@ static const struct
 static void editor_changed (ElSbarEditor *self);
 static void update_unconfirmed (ElSbarEditor *self);
 static void validate_vitals (ElSbarEditor *self);
+static void refresh_transcript_spans (ElSbarEditor *self);
+static void play_mark (ElSbarEditor *self, Mark *mark);
+static void stop_playback (ElSbarEditor *self);
+static void sync_play_buttons (ElSbarEditor *self);
 
 /* Small helpers --------------------------------------------------------------------------------- */
 
@@ -392,6 +419,23 @@ means_no_allergies (const char *substance)
   g_autofree char *folded = g_utf8_strdown (substance, -1);
 
   return g_strv_contains (none, g_strstrip (folded));
+}
+
+/* "_Code status" → "Code status" ("__" stays one "_"). */
+static char *
+without_mnemonic (const char *label)
+{
+  GString *text = g_string_new (NULL);
+
+  for (const char *p = label; *p != '\0'; p++)
+    {
+      if (*p == '_' && p[1] == '_')
+        p++;
+      else if (*p == '_')
+        continue;
+      g_string_append_c (text, *p);
+    }
+  return g_string_free (text, FALSE);
 }
 
 static void
@@ -517,7 +561,51 @@ mark_free (gpointer data)
   Mark *mark = data;
 
   g_clear_pointer (&mark->span, el_span_free);
+  g_free (mark->what);
   g_free (mark);
+}
+
+static gboolean
+mark_has_audio (const Mark *mark)
+{
+  return mark->span != NULL && mark->span->has_audio_start_ms && mark->span->has_audio_end_ms;
+}
+
+/* The Play button of @mark as Play or Stop. */
+static void
+mark_sync_play_button (Mark *mark)
+{
+  gboolean playing = mark->self->playing_mark == mark;
+  g_autofree char *label = NULL;
+  AdwButtonContent *content;
+
+  if (mark->dead)
+    return;
+  gtk_widget_set_visible (mark->play_button, mark_has_audio (mark));
+  if (playing)
+    /* Translators: %s is a value's name, e.g. "Stop playing what was said for Heart rate" */
+    label = g_strdup_printf (_ ("Stop playing what was said for %s"), mark->what);
+  else
+    /* Translators: %s is a value's name, e.g. "Play what was said for Heart rate" */
+    label = g_strdup_printf (_ ("Play what was said for %s"), mark->what);
+  content = ADW_BUTTON_CONTENT (gtk_button_get_child (GTK_BUTTON (mark->play_button)));
+  adw_button_content_set_icon_name (content, playing ? "media-playback-stop-symbolic"
+                                                     : "media-playback-start-symbolic");
+  adw_button_content_set_label (content, playing ? _ ("Stop") : _ ("Play"));
+  set_accessible_label (mark->play_button, label);
+  if (playing)
+    gtk_widget_add_css_class (mark->play_button, "accent");
+  else
+    gtk_widget_remove_css_class (mark->play_button, "accent");
+}
+
+static void
+mark_show_play_message (Mark *mark, const char *message)
+{
+  if (mark == NULL || mark->dead)
+    return;
+  gtk_label_set_label (GTK_LABEL (mark->play_message), message != NULL ? message : "");
+  gtk_widget_set_visible (mark->play_message, message != NULL);
 }
 
 static void
@@ -529,6 +617,8 @@ mark_sync_widgets (Mark *mark)
     return;
   gtk_widget_set_visible (mark->box, mark->span != NULL);
   gtk_widget_set_visible (mark->check_box, mark_is_low_confidence (mark) && !mark->confirmed);
+  mark_sync_play_button (mark);
+  mark_show_play_message (mark, NULL);
   if (mark->span == NULL)
     return;
 
@@ -560,6 +650,28 @@ mark_confirm_clicked_cb (GtkButton *button, gpointer user_data)
   update_unconfirmed (mark->self);
 }
 
+static void
+mark_play_clicked_cb (GtkButton *button, gpointer user_data)
+{
+  Mark *mark = user_data;
+
+  if (mark->dead)
+    return;
+  if (mark->self->playing_mark == mark)
+    stop_playback (mark->self);
+  else
+    play_mark (mark->self, mark);
+}
+
+static void
+mark_popover_closed_cb (GtkPopover *popover, gpointer user_data)
+{
+  Mark *mark = user_data;
+
+  if (!mark->dead && mark->self->playing_mark == mark)
+    stop_playback (mark->self);
+}
+
 /* @what: the value's name for the accessible texts ("Temperature"). */
 static Mark *
 mark_new (ElSbarEditor *self, const char *what)
@@ -580,6 +692,7 @@ mark_new (ElSbarEditor *self, const char *what)
       g_strdup_printf (_ ("Confirm %s: the speech recognition was unsure of this value"), what);
 
   mark->self = self;
+  mark->what = g_strdup (what);
   mark->box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   gtk_widget_set_valign (mark->box, GTK_ALIGN_CENTER);
   gtk_widget_set_visible (mark->box, FALSE);
@@ -599,7 +712,23 @@ mark_new (ElSbarEditor *self, const char *what)
   gtk_widget_set_name (mark->sentence_label, "editor-ai-sentence");
   gtk_box_append (GTK_BOX (popover_box), heading);
   gtk_box_append (GTK_BOX (popover_box), mark->sentence_label);
+
+  mark->play_button = gtk_button_new ();
+  gtk_button_set_child (GTK_BUTTON (mark->play_button), adw_button_content_new ());
+  gtk_widget_set_name (mark->play_button, "editor-ai-play");
+  gtk_widget_set_halign (mark->play_button, GTK_ALIGN_START);
+  g_signal_connect (mark->play_button, "clicked", G_CALLBACK (mark_play_clicked_cb), mark);
+  gtk_box_append (GTK_BOX (popover_box), mark->play_button);
+  mark->play_message = gtk_label_new (NULL);
+  gtk_widget_set_name (mark->play_message, "editor-ai-play-message");
+  gtk_label_set_wrap (GTK_LABEL (mark->play_message), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (mark->play_message), 50);
+  gtk_label_set_xalign (GTK_LABEL (mark->play_message), 0);
+  gtk_widget_add_css_class (mark->play_message, "dim-label");
+  gtk_widget_set_visible (mark->play_message, FALSE);
+  gtk_box_append (GTK_BOX (popover_box), mark->play_message);
   gtk_popover_set_child (GTK_POPOVER (popover), popover_box);
+  g_signal_connect (popover, "closed", G_CALLBACK (mark_popover_closed_cb), mark);
 
   mark->ai_button = gtk_menu_button_new ();
   gtk_widget_set_name (mark->ai_button, "editor-ai-mark");
@@ -627,12 +756,15 @@ mark_new (ElSbarEditor *self, const char *what)
   gtk_box_append (GTK_BOX (mark->box), mark->check_box);
 
   g_ptr_array_add (self->marks, mark);
+  mark_sync_play_button (mark);
   return mark;
 }
 
 static void
 mark_set_span (Mark *mark, const ElSpan *span)
 {
+  if (mark->self->playing_mark == mark)
+    stop_playback (mark->self);
   g_clear_pointer (&mark->span, el_span_free);
   mark->span = span != NULL ? el_span_copy (span) : NULL;
   mark->confirmed = FALSE;
@@ -645,16 +777,22 @@ mark_clear (Mark *mark)
 {
   if (mark == NULL || mark->span == NULL)
     return;
+  if (mark->self->playing_mark == mark)
+    stop_playback (mark->self);
   g_clear_pointer (&mark->span, el_span_free);
   mark_sync_widgets (mark);
   update_unconfirmed (mark->self);
+  refresh_transcript_spans (mark->self);
 }
 
 static void
 mark_kill (Mark *mark)
 {
+  if (mark->self->playing_mark == mark)
+    stop_playback (mark->self);
   g_clear_pointer (&mark->span, el_span_free);
   mark->dead = TRUE;
+  refresh_transcript_spans (mark->self);
 }
 
 static ElSpan *
@@ -679,6 +817,416 @@ update_unconfirmed (ElSbarEditor *self)
     return;
   self->unconfirmed_count = count;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNCONFIRMED_COUNT]);
+}
+
+/* Listening ------------------------------------------------------------------------------------- */
+
+static void
+sync_play_buttons (ElSbarEditor *self)
+{
+  for (guint i = 0; i < self->marks->len; i++)
+    mark_sync_play_button (g_ptr_array_index (self->marks, i));
+}
+
+/* Why a value's audio does not play: in its popover and under the transcript. */
+static void
+show_listen_message (ElSbarEditor *self, Mark *mark, const char *message)
+{
+  mark_show_play_message (mark, message);
+  if (self->transcript_view != NULL)
+    el_transcript_view_set_message (self->transcript_view, message);
+}
+
+static void
+stop_playback (ElSbarEditor *self)
+{
+  if (self->audio_cancellable != NULL && self->playing_mark != NULL)
+    show_listen_message (self, self->playing_mark, NULL); /* "Downloading the recording…" */
+  g_cancellable_cancel (self->audio_cancellable);
+  g_clear_object (&self->audio_cancellable);
+  g_clear_handle_id (&self->stop_source, g_source_remove);
+  self->playing_mark = NULL;
+  if (self->player != NULL && el_player_get_state (self->player) != EL_PLAYER_STATE_STOPPED)
+    el_player_stop (self->player);
+  sync_play_buttons (self);
+}
+
+/* Another recording (or none): the player and the opened audio go. */
+static void
+forget_audio (ElSbarEditor *self)
+{
+  stop_playback (self);
+  if (self->player != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->player, self);
+      el_player_stop (self->player);
+      g_clear_object (&self->player);
+    }
+  g_clear_object (&self->audio);
+  g_clear_pointer (&self->recording_id, g_free);
+  self->recording_duration_ms = 0;
+}
+
+static gboolean
+stop_source_cb (gpointer user_data)
+{
+  ElSbarEditor *self = user_data;
+
+  self->stop_source = 0;
+  if (self->playing_mark == NULL && self->player != NULL)
+    el_player_stop (self->player); /* releases the audio device */
+  return G_SOURCE_REMOVE;
+}
+
+static void
+player_eos_cb (ElPlayer *player, gpointer user_data)
+{
+  ElSbarEditor *self = user_data;
+
+  self->playing_mark = NULL;
+  sync_play_buttons (self);
+  if (self->stop_source == 0)
+    self->stop_source = g_idle_add (stop_source_cb, self);
+}
+
+static void
+player_failed_cb (ElPlayer *player, const GError *error, gpointer user_data)
+{
+  ElSbarEditor *self = user_data;
+  Mark *mark = self->playing_mark;
+
+  g_debug ("Playing recording %s failed: %s code %d", self->recording_id, g_quark_to_string (error->domain),
+           error->code);
+  self->playing_mark = NULL;
+  sync_play_buttons (self);
+  show_listen_message (self, mark, _ ("The audio could not be played on this computer."));
+}
+
+/* Plays the range of self->playing_mark from the open audio. */
+static void
+start_range (ElSbarEditor *self)
+{
+  Mark *mark = self->playing_mark;
+  guint64 duration = el_sealed_audio_get_duration_ms (self->audio);
+  guint64 start, end;
+  g_autoptr (GError) error = NULL;
+
+  if (mark == NULL || mark->dead || !mark_has_audio (mark))
+    {
+      stop_playback (self);
+      return;
+    }
+  start = (guint64) MAX (mark->span->audio_start_ms, 0);
+  end = MIN ((guint64) MAX (mark->span->audio_end_ms, 0), duration);
+  if (end <= start)
+    end = MIN (start + 500, duration); /* a word too short to time: half a second */
+  if (start >= duration || end <= start)
+    {
+      stop_playback (self);
+      show_listen_message (self, mark, _ ("This part is missing from the recording on this computer."));
+      return;
+    }
+  if (self->player == NULL)
+    {
+      self->player = el_player_new (self->audio, self->audio_sink);
+      g_signal_connect (self->player, "eos", G_CALLBACK (player_eos_cb), self);
+      g_signal_connect (self->player, "failed", G_CALLBACK (player_failed_cb), self);
+    }
+  if (!el_player_play_range (self->player, start, end, &error))
+    {
+      g_debug ("Playing recording %s failed: %s code %d", self->recording_id,
+               g_quark_to_string (error->domain), error->code);
+      stop_playback (self);
+      show_listen_message (self, mark, _ ("The audio could not be played on this computer."));
+      return;
+    }
+  sync_play_buttons (self);
+}
+
+static void
+audio_opened_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ElSbarEditor *self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ElSealedAudio) audio = el_sealed_audio_open_finish (result, &error);
+  Mark *mark;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->audio_cancellable);
+  if (audio == NULL)
+    {
+      mark = self->playing_mark;
+      g_debug ("Opening recording %s failed: %s code %d", self->recording_id,
+               g_quark_to_string (error->domain), error->code);
+      stop_playback (self);
+      if (g_error_matches (error, EL_SEALED_AUDIO_ERROR, EL_SEALED_AUDIO_ERROR_IO))
+        show_listen_message (self, mark, _ ("The audio of this recording is not on this computer."));
+      else
+        show_listen_message (self, mark,
+                             _ ("The audio of this recording could not be read: it may be damaged."));
+      return;
+    }
+  g_set_object (&self->audio, audio);
+  start_range (self);
+}
+
+/* A recording made on another PC: its audio comes from the server (GET …/recordings/{id}/audio)
+ * into memory, and is sealed at once with the account's audio vault (ElSealedAudioWriter, as the
+ * recorder seals) into DOWNLOADED_SUBDIR of the recordings folder, which ElPlayer then plays like a
+ * local recording. Plaintext never reaches the disk; the sealed copy serves the next Play without
+ * the network. It lives in a subfolder because the recordings folder itself holds this PC's own
+ * recordings, which the recovery at start offers to upload. */
+#define DOWNLOADED_SUBDIR "downloaded"
+
+static char *
+downloaded_path (const char *dir, const char *recording_id)
+{
+  g_autofree char *sub = g_build_filename (dir, DOWNLOADED_SUBDIR, NULL);
+
+  return el_sealed_audio_path_for (sub, recording_id);
+}
+
+typedef struct
+{
+  ElVault *vault;
+  char *dir; /* the recordings folder */
+  char *recording_id;
+  GBytes *audio; /* plaintext: memory only */
+  guint64 duration_ms;
+} Seal;
+
+static void
+seal_free (Seal *seal)
+{
+  g_clear_object (&seal->vault);
+  g_free (seal->dir);
+  g_free (seal->recording_id);
+  g_clear_pointer (&seal->audio, g_bytes_unref);
+  g_free (seal);
+}
+
+/* In a worker thread: seal the downloaded audio in a fresh folder, then move it into place in one
+ * rename (a crash never leaves a half-written copy where Play looks), and open it. */
+static void
+seal_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  Seal *seal = task_data;
+  g_autofree char *sub = g_build_filename (seal->dir, DOWNLOADED_SUBDIR, NULL);
+  g_autofree char *tmp = g_build_filename (sub, ".download-XXXXXX", NULL);
+  g_autofree char *final = el_sealed_audio_path_for (sub, seal->recording_id);
+  g_autoptr (ElSealedAudioWriter) writer = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ElSealedAudio) audio = NULL;
+  gsize size = 0;
+  const guint8 *data = g_bytes_get_data (seal->audio, &size);
+  gboolean ok;
+
+  (void) source;
+  if (g_mkdir_with_parents (sub, 0700) != 0 || g_mkdtemp_full (tmp, 0700) == NULL)
+    {
+      int saved = errno;
+
+      g_task_return_new_error (task, G_FILE_ERROR, g_file_error_from_errno (saved), "no folder: %s",
+                               g_strerror (saved));
+      return;
+    }
+  writer = el_sealed_audio_writer_new (seal->vault, tmp, seal->recording_id, &error);
+  ok = writer != NULL;
+  for (gsize offset = 0; ok && offset < size;)
+    {
+      gsize len = MIN (size - offset, (gsize) EL_SEALED_AUDIO_MAX_PAYLOAD);
+      /* the media end of each piece: proportional to the bytes (the whole file: the duration) */
+      guint64 media_end = (guint64) ((double) seal->duration_ms * (double) (offset + len) / (double) size);
+
+      ok = !g_cancellable_set_error_if_cancelled (cancellable, &error) &&
+           el_sealed_audio_writer_append (writer, data + offset, len, media_end, &error);
+      offset += len;
+    }
+  if (ok)
+    ok = el_sealed_audio_writer_finish (writer, &error);
+  if (ok && g_rename (el_sealed_audio_writer_get_path (writer), final) != 0)
+    {
+      int saved = errno;
+
+      ok = FALSE;
+      g_set_error (&error, G_FILE_ERROR, g_file_error_from_errno (saved), "not moved: %s",
+                   g_strerror (saved));
+    }
+  if (writer != NULL && !ok)
+    el_sealed_audio_writer_discard (writer);
+  g_clear_object (&writer);
+  g_rmdir (tmp);
+  if (ok)
+    audio = el_sealed_audio_open (seal->vault, final, seal->recording_id, cancellable, &error);
+  if (audio == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&audio), g_object_unref);
+}
+
+static void
+audio_sealed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ElSbarEditor *self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ElSealedAudio) audio = g_task_propagate_pointer (G_TASK (result), &error);
+  Mark *mark;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return; /* stopped, or the editor went away: self is not touched */
+  g_clear_object (&self->audio_cancellable);
+  mark = self->playing_mark;
+  if (audio == NULL)
+    {
+      g_debug ("Sealing the downloaded recording %s failed: %s code %d", self->recording_id,
+               g_quark_to_string (error->domain), error->code);
+      stop_playback (self);
+      show_listen_message (self, mark, _ ("The audio could not be played on this computer."));
+      return;
+    }
+  show_listen_message (self, mark, NULL);
+  g_set_object (&self->audio, audio);
+  start_range (self);
+}
+
+static void
+audio_downloaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ElSbarEditor *self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bytes =
+      el_api_client_download_recording_audio_finish (EL_API_CLIENT (source), result, NULL, &error);
+  g_autoptr (GTask) task = NULL;
+  Mark *mark;
+  Seal *seal;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return; /* stopped, or the editor went away: self is not touched */
+  mark = self->playing_mark;
+  if (bytes == NULL)
+    {
+      const char *message;
+
+      g_debug ("Downloading recording %s failed: %s code %d", self->recording_id,
+               g_quark_to_string (error->domain), error->code);
+      if (g_error_matches (error, EL_API_ERROR, EL_API_ERROR_NETWORK) ||
+          g_error_matches (error, EL_API_ERROR, EL_API_ERROR_TIMEOUT) ||
+          g_error_matches (error, EL_API_ERROR, EL_API_ERROR_CIRCUIT_OPEN) ||
+          g_error_matches (error, EL_API_ERROR, EL_API_ERROR_UNAUTHORIZED) ||
+          g_error_matches (error, EL_API_ERROR, EL_API_ERROR_TOKEN_EXPIRED))
+        message = _ ("The audio of this recording is not on this computer.");
+      else if (g_error_matches (error, EL_API_ERROR, EL_API_ERROR_NOT_FOUND))
+        message = _ ("The audio of this recording is not on the server.");
+      else
+        message = _ ("The audio of this recording could not be downloaded.");
+      stop_playback (self);
+      show_listen_message (self, mark, message);
+      return;
+    }
+  seal = g_new0 (Seal, 1);
+  seal->vault = g_object_ref (el_context_get_audio_vault (self->context));
+  seal->dir = g_strdup (el_context_get_recordings_dir (self->context));
+  seal->recording_id = g_strdup (self->recording_id);
+  seal->audio = g_steal_pointer (&bytes);
+  seal->duration_ms = (guint64) MAX (self->recording_duration_ms, 0);
+  task = g_task_new (NULL, self->audio_cancellable, audio_sealed_cb, self);
+  g_task_set_task_data (task, seal, (GDestroyNotify) seal_free);
+  g_task_run_in_thread (task, seal_thread);
+}
+
+/* Plays what was said for @mark's value (stopping whatever played). The audio is the recording the
+ * transcript came from: sealed on this PC by the recorder, else a sealed copy downloaded before,
+ * else downloaded from the server now (online only). */
+static void
+play_mark (ElSbarEditor *self, Mark *mark)
+{
+  ElVault *vault = el_context_get_audio_vault (self->context);
+  const char *dir = el_context_get_recordings_dir (self->context);
+  ElApiClient *client = el_context_get_api_client (self->context);
+  g_autofree char *path = NULL;
+
+  stop_playback (self);
+  show_listen_message (self, mark, NULL);
+  if (!mark_has_audio (mark))
+    {
+      show_listen_message (self, mark, _ ("The recording does not say when this value was heard."));
+      return;
+    }
+  if (self->audio == NULL && self->recording_id != NULL && vault != NULL && dir != NULL)
+    {
+      path = el_sealed_audio_path_for (dir, self->recording_id);
+      if (!g_file_test (path, G_FILE_TEST_EXISTS))
+        {
+          g_free (path);
+          path = downloaded_path (dir, self->recording_id);
+          if (!g_file_test (path, G_FILE_TEST_EXISTS))
+            g_clear_pointer (&path, g_free);
+        }
+      if (path == NULL && client != NULL && el_api_client_get_online (client) &&
+          el_api_client_get_signed_in (client) && self->recording_duration_ms > 0)
+        {
+          self->playing_mark = mark;
+          sync_play_buttons (self);
+          show_listen_message (self, mark, _ ("Downloading the recording…"));
+          self->audio_cancellable = g_cancellable_new ();
+          el_api_client_download_recording_audio_async (client, self->recording_id, self->audio_cancellable,
+                                                        audio_downloaded_cb, self);
+          return;
+        }
+    }
+  if (self->audio == NULL && path == NULL)
+    {
+      show_listen_message (self, mark, _ ("The audio of this recording is not on this computer."));
+      return;
+    }
+  self->playing_mark = mark;
+  sync_play_buttons (self);
+  if (self->audio != NULL)
+    {
+      start_range (self);
+      return;
+    }
+  self->audio_cancellable = g_cancellable_new ();
+  el_sealed_audio_open_async (vault, path, self->recording_id, self->audio_cancellable, audio_opened_cb,
+                              self);
+}
+
+/* The transcript's highlights: the spans of the values as they are now. */
+static void
+refresh_transcript_spans (ElSbarEditor *self)
+{
+  if (self->transcript_view == NULL || self->applying)
+    return;
+  el_transcript_view_clear_spans (self->transcript_view);
+  g_ptr_array_set_size (self->transcript_marks, 0);
+  if (self->transcript == NULL)
+    return;
+  for (guint i = 0; i < self->marks->len; i++)
+    {
+      Mark *mark = g_ptr_array_index (self->marks, i);
+
+      if (mark->dead || mark->span == NULL)
+        continue;
+      el_transcript_view_add_span (self->transcript_view, mark->span->start, mark->span->end, mark->what);
+      g_ptr_array_add (self->transcript_marks, mark);
+    }
+}
+
+static void
+transcript_span_activated_cb (ElTranscriptView *view, guint index, gpointer user_data)
+{
+  ElSbarEditor *self = user_data;
+  Mark *mark;
+
+  if (index >= self->transcript_marks->len)
+    return;
+  mark = g_ptr_array_index (self->transcript_marks, index);
+  if (mark->dead || mark->span == NULL)
+    return;
+  if (gtk_widget_get_mapped (mark->ai_button))
+    gtk_widget_grab_focus (mark->ai_button); /* shows the value: the view scrolls to the focus */
+  play_mark (self, mark);
 }
 
 /* Change tracking ------------------------------------------------------------------------------- */
@@ -1331,7 +1879,11 @@ build_status_group (ElSbarEditor *self)
       adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
       gtk_widget_set_name (row, choice_specs[c].name);
       self->choices[c] = row;
-      self->choice_marks[c] = mark_new (self, adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
+      {
+        g_autofree char *what = without_mnemonic (_ (choice_specs[c].title));
+
+        self->choice_marks[c] = mark_new (self, what);
+      }
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), self->choice_marks[c]->box);
       g_object_set_data (G_OBJECT (row), "el-mark", self->choice_marks[c]);
       g_signal_connect (row, "notify::selected", G_CALLBACK (field_notify_cb), self);
@@ -2032,6 +2584,7 @@ apply_version (ElSbarEditor *self, ElSbarVersion *version)
   g_clear_handle_id (&self->completeness_source, g_source_remove);
   update_completeness (self);
   update_unconfirmed (self);
+  refresh_transcript_spans (self);
 }
 
 /* Loading --------------------------------------------------------------------------------------- */
@@ -2056,16 +2609,31 @@ finish_load (ElSbarEditor *self, GPtrArray *recordings)
   ElHandoffStatus status = el_handoff_get_status (self->handoff);
 
   g_clear_pointer (&self->transcript, g_free);
+  forget_audio (self);
+  /* The spans are in the newest transcript, and their times in its recording's audio. */
   for (guint i = recordings != NULL ? recordings->len : 0; i > 0; i--)
     {
-      const char *transcript = el_recording_get_transcript (g_ptr_array_index (recordings, i - 1));
+      ElRecording *recording = g_ptr_array_index (recordings, i - 1);
+      const char *transcript = el_recording_get_transcript (recording);
 
       if (transcript != NULL)
         {
           self->transcript = g_strdup (transcript);
+          self->recording_id = g_strdup (el_recording_get_id (recording));
+          self->recording_duration_ms = el_recording_get_duration_ms (recording);
           break;
         }
     }
+  if (self->recording_id == NULL && recordings != NULL && recordings->len > 0)
+    {
+      ElRecording *last = g_ptr_array_index (recordings, recordings->len - 1);
+
+      self->recording_id = g_strdup (el_recording_get_id (last));
+      self->recording_duration_ms = el_recording_get_duration_ms (last);
+    }
+  el_transcript_view_set_transcript (self->transcript_view, self->transcript);
+  el_transcript_view_set_message (self->transcript_view, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->transcript_expander), self->transcript != NULL);
 
   set_base_version (self,
                     self->loaded_version != NULL ? el_sbar_version_get_version (self->loaded_version) : 0);
@@ -2160,6 +2728,7 @@ el_sbar_editor_load (ElSbarEditor *self, const char *handoff_id)
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
   self->load_cancellable = g_cancellable_new ();
+  forget_audio (self);
 
   if (g_strcmp0 (self->handoff_id, handoff_id) != 0)
     {
@@ -2468,6 +3037,10 @@ el_sbar_editor_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->load_cancellable);
   g_clear_handle_id (&self->completeness_source, g_source_remove);
+  forget_audio (self);
+  if (self->transcript_view != NULL)
+    g_signal_handlers_disconnect_by_data (self->transcript_view, self);
+  self->transcript_view = NULL; /* no more highlights while the widgets go */
   if (self->leave_dialog != NULL)
     {
       AdwMessageDialog *dialog = g_steal_pointer (&self->leave_dialog);
@@ -2502,6 +3075,8 @@ el_sbar_editor_finalize (GObject *object)
 
   g_free (self->handoff_id);
   g_free (self->transcript);
+  g_free (self->audio_sink);
+  g_clear_pointer (&self->transcript_marks, g_ptr_array_unref);
   g_clear_pointer (&self->identifiers, el_sbar_identifiers_free);
   g_clear_pointer (&self->vitals_taken_at, g_date_time_unref);
   g_clear_pointer (&self->marks, g_ptr_array_unref);
@@ -2540,6 +3115,9 @@ el_sbar_editor_get_property (GObject *object, guint prop_id, GValue *value, GPar
       case PROP_COMPLETENESS:
         g_value_set_double (value, self->completeness);
         break;
+      case PROP_AUDIO_SINK:
+        g_value_set_string (value, self->audio_sink);
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -2554,6 +3132,9 @@ el_sbar_editor_set_property (GObject *object, guint prop_id, const GValue *value
     {
       case PROP_CONTEXT:
         self->context = g_value_dup_object (value);
+        break;
+      case PROP_AUDIO_SINK:
+        el_sbar_editor_set_audio_sink (self, g_value_get_string (value));
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -2588,12 +3169,17 @@ el_sbar_editor_class_init (ElSbarEditorClass *klass)
                                                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   properties[PROP_COMPLETENESS] =
       g_param_spec_double ("completeness", NULL, NULL, 0, 100, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_AUDIO_SINK] = g_param_spec_string (
+      "audio-sink", NULL, NULL, NULL, G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                                         NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_INT);
 
+  g_type_ensure (EL_TYPE_TRANSCRIPT_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/ai/eclipselink/Handoff/el-sbar-editor.ui");
+  gtk_widget_class_bind_template_child (widget_class, ElSbarEditor, transcript_expander);
+  gtk_widget_class_bind_template_child (widget_class, ElSbarEditor, transcript_view);
   gtk_widget_class_bind_template_child (widget_class, ElSbarEditor, read_only_label);
   gtk_widget_class_bind_template_child (widget_class, ElSbarEditor, error_label);
   gtk_widget_class_bind_template_child (widget_class, ElSbarEditor, patient_label);
@@ -2636,9 +3222,11 @@ el_sbar_editor_init (ElSbarEditor *self)
   GtkEventController *shortcuts;
 
   self->marks = g_ptr_array_new_with_free_func (mark_free);
+  self->transcript_marks = g_ptr_array_new ();
   self->cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self->transcript_view, "span-activated", G_CALLBACK (transcript_span_activated_cb), self);
   el_gui_fit_text_views (GTK_WIDGET (self));
 
   for (guint s = 0; s < 4; s++)
@@ -2670,6 +3258,53 @@ el_sbar_editor_init (ElSbarEditor *self)
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 
   apply_version (self, NULL);
+}
+
+void
+el_sbar_editor_set_audio_sink (ElSbarEditor *self, const char *sink)
+{
+  g_return_if_fail (EL_IS_SBAR_EDITOR (self));
+
+  if (g_strcmp0 (self->audio_sink, sink) == 0)
+    return;
+  g_free (self->audio_sink);
+  self->audio_sink = g_strdup (sink);
+  if (self->player != NULL)
+    {
+      /* The next Play makes a player with the new sink. */
+      stop_playback (self);
+      g_signal_handlers_disconnect_by_data (self->player, self);
+      g_clear_object (&self->player);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_AUDIO_SINK]);
+}
+
+const char *
+el_sbar_editor_get_audio_sink (ElSbarEditor *self)
+{
+  g_return_val_if_fail (EL_IS_SBAR_EDITOR (self), NULL);
+  return self->audio_sink;
+}
+
+ElPlayer *
+el_sbar_editor_get_player (ElSbarEditor *self)
+{
+  g_return_val_if_fail (EL_IS_SBAR_EDITOR (self), NULL);
+  return self->player;
+}
+
+gboolean
+el_sbar_editor_get_playing (ElSbarEditor *self)
+{
+  g_return_val_if_fail (EL_IS_SBAR_EDITOR (self), FALSE);
+  return self->playing_mark != NULL;
+}
+
+ElTranscriptView *
+el_sbar_editor_get_transcript_view (ElSbarEditor *self)
+{
+  g_return_val_if_fail (EL_IS_SBAR_EDITOR (self), NULL);
+  return self->transcript_view;
 }
 
 GtkWidget *

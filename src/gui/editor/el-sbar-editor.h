@@ -4,6 +4,8 @@
 #include <adwaita.h>
 
 #include "el-context.h"
+#include "el-player.h"
+#include "el-transcript-view.h"
 
 G_BEGIN_DECLS
 
@@ -12,6 +14,18 @@ G_BEGIN_DECLS
  * completeness meter, the AI marks (with the transcript sentence they came from) and the Confirm
  * buttons of low-confidence values. Ctrl+S (action "editor.save") saves a new version through the
  * store (queued while offline).
+ *
+ * Listening: each AI mark's popover has a Play button that plays what was said for the value
+ * (the span's audio range, with ElPlayer, from the sealed recording the transcript came from, in
+ * el_context_get_recordings_dir()); it becomes Stop while playing. Playback stops when another
+ * starts, when the popover closes, when another handoff loads and when the editor goes. A
+ * recording made on another PC is downloaded at the first Play while online ("Downloading the
+ * recording…"; GET /api/v1/recordings/{id}/audio into memory), sealed at once with the account's
+ * audio vault into el_context_get_recordings_dir()/downloaded/ (a sealed local copy for the next
+ * Play; plaintext never reaches the disk) and played from there; offline the popover says the
+ * audio is not on this computer. The "Transcript" expander shows the transcript
+ * (ElTranscriptView) with the values' spans highlighted; activating one goes to its value and
+ * plays it.
  *
  * Properties:
  *   context            (ElContext, construct-only)
@@ -22,6 +36,8 @@ G_BEGIN_DECLS
  *   read-only          (bool, read-only)    the handoff is acknowledged or cancelled
  *   unconfirmed-count  (int, read-only)     low-confidence AI values not yet confirmed
  *   completeness       (double, read-only)  0..100, of the current content
+ *   audio-sink         (string)             ElPlayer's sink description (NULL: autoaudiosink;
+ *                                           tests: "fakesink sync=true")
  * Signals:
  *   saved (const char *op_id, int version)  a save reached the store
  */
@@ -42,6 +58,14 @@ gboolean el_sbar_editor_get_loading (ElSbarEditor *self);
 gboolean el_sbar_editor_get_read_only (ElSbarEditor *self);
 int el_sbar_editor_get_unconfirmed_count (ElSbarEditor *self);
 double el_sbar_editor_get_completeness (ElSbarEditor *self);
+
+void el_sbar_editor_set_audio_sink (ElSbarEditor *self, const char *sink);
+const char *el_sbar_editor_get_audio_sink (ElSbarEditor *self);
+/* The player of the loaded recording, made at the first Play (transfer none) (nullable). */
+ElPlayer *el_sbar_editor_get_player (ElSbarEditor *self);
+/* Whether a value's audio is playing (or being opened to play). */
+gboolean el_sbar_editor_get_playing (ElSbarEditor *self);
+ElTranscriptView *el_sbar_editor_get_transcript_view (ElSbarEditor *self);
 
 /* (transfer full): the content as the widgets hold it (source nurse, sections, fields). Values
  * that do not validate are left out here; saving refuses them instead. */

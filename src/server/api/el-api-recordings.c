@@ -1,13 +1,20 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * POST /api/v1/handoffs/{handoff_id}/recordings (streamed audio upload) and
- * GET /api/v1/recordings/{recording_id}.
+ * POST /api/v1/handoffs/{handoff_id}/recordings (streamed audio upload),
+ * GET /api/v1/recordings/{recording_id} and GET /api/v1/recordings/{recording_id}/audio.
  *
  * The upload never sits in memory: each chunk goes to an ElAudioWriter (encrypted to STORAGE_DIR
  * as it arrives, SHA-256 checked against Content-Digest, size and duration limits: 413). Once the
  * body is complete, one transaction inserts the recording (queued, the handoff moves to
  * processing), its change-feed row and audit event, the transcription job and the idempotency
  * record; the job runner's speech jobs (el-speech-jobs.h) take it from there.
+ *
+ * The audio download runs on a worker thread (EL_HTTP_ROUTE_WORKER, read-only like the other
+ * GETs): it decrypts the sealed file (el_audio_store_open_read(), which authenticates every chunk)
+ * into memory — at most EL_AUDIO_MAX_BYTES — and answers it with its Content-Length once the whole
+ * file authenticated, so a tampered or truncated file is a 500, never a partial 200. Plaintext
+ * never reaches the disk. Reads of recordings are not audited (no GET is); the access log has the
+ * request (route template, user, status).
  */
 #include "config.h"
 
@@ -304,6 +311,93 @@ get_recording (ElHttpRequest *req, gpointer user_data)
   el_http_request_respond_json (req, SOUP_STATUS_OK, node);
 }
 
+/* Reads the whole plaintext of a sealed recording (blocking; on a worker thread). */
+static GBytes *
+read_audio (ElAudioStore *store, const char *storage_path, const char *recording_id, GError **error)
+{
+  g_autoptr (GInputStream) in = NULL;
+  g_autoptr (GByteArray) out = NULL;
+  guint8 *chunk;
+
+  in = el_audio_store_open_read (store, storage_path, recording_id, error);
+  if (in == NULL)
+    return NULL;
+  out = g_byte_array_new ();
+  chunk = g_malloc (EL_AUDIO_STORE_CHUNK_BYTES);
+  for (;;)
+    {
+      gssize n = g_input_stream_read (in, chunk, EL_AUDIO_STORE_CHUNK_BYTES, NULL, error);
+
+      if (n < 0 || (gint64) out->len + n > EL_AUDIO_MAX_BYTES)
+        {
+          if (n >= 0)
+            g_set_error (error, EL_AUDIO_ERROR, EL_AUDIO_ERROR_TOO_LARGE, "the stored audio is too large");
+          g_free (chunk);
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      g_byte_array_append (out, chunk, (guint) n);
+    }
+  g_free (chunk);
+  return g_byte_array_free_to_bytes (g_steal_pointer (&out));
+}
+
+/* GET /api/v1/recordings/{recording_id}/audio: on a worker thread (read-only, no request header). */
+static void
+get_recording_audio (ElHttpRequest *req, gpointer user_data)
+{
+  Recordings *self = user_data;
+  const char *id = el_http_request_get_param (req, "recording_id");
+  g_autoptr (ElRecording) recording = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *unit_id = NULL;
+  g_autofree char *storage_path = NULL;
+  g_autoptr (GBytes) audio = NULL;
+
+  if (id == NULL || !el_uuid_is_valid (id))
+    {
+      el_http_request_respond_problem (req, EL_HTTP_PROBLEM_INVALID_REQUEST, "recording_id is not a UUID");
+      return;
+    }
+  recording =
+      el_repo_recording_get (el_server_context_get_db (self->ctx), id, &unit_id, &storage_path, &error);
+  if (recording == NULL)
+    {
+      el_api_respond_repo_error (req, error, NULL);
+      return;
+    }
+  /* the same rule as GET /api/v1/recordings/{id}: another unit's recording does not exist */
+  if (!el_api_user_can_see_unit (self->ctx, req, unit_id))
+    {
+      el_http_request_respond_problem (req, EL_HTTP_PROBLEM_NOT_FOUND, "no such resource");
+      return;
+    }
+  if (self->store == NULL)
+    {
+      el_http_request_respond_problem (req, EL_HTTP_PROBLEM_SERVICE_UNAVAILABLE,
+                                       "the audio storage is unavailable");
+      return;
+    }
+  if (storage_path == NULL)
+    {
+      el_http_request_respond_problem (req, EL_HTTP_PROBLEM_NOT_FOUND, "the audio of this recording is gone");
+      return;
+    }
+  audio = read_audio (self->store, storage_path, el_recording_get_id (recording), &error);
+  if (audio == NULL)
+    {
+      if (g_error_matches (error, EL_AUDIO_ERROR, EL_AUDIO_ERROR_NOT_FOUND))
+        el_http_request_respond_problem (req, EL_HTTP_PROBLEM_NOT_FOUND,
+                                         "the audio of this recording is gone");
+      else
+        el_api_respond_internal_error (req, "audio store", error);
+      return;
+    }
+  el_http_request_respond_bytes (
+      req, SOUP_STATUS_OK, el_audio_mime_type_to_string (el_recording_get_mime_type (recording)), audio);
+}
+
 void
 el_api_recordings_register (ElServerContext *ctx)
 {
@@ -325,4 +419,7 @@ el_api_recordings_register (ElServerContext *ctx)
   el_http_route_set_body_stream (route, upload_begin, upload_chunk);
   el_http_server_add_route (ctx->server, "GET", "/api/v1/recordings/{recording_id}",
                             EL_HTTP_ROUTE_AUTH | EL_HTTP_ROUTE_PHI, get_recording, self, NULL);
+  el_http_server_add_route (ctx->server, "GET", "/api/v1/recordings/{recording_id}/audio",
+                            EL_HTTP_ROUTE_AUTH | EL_HTTP_ROUTE_PHI | EL_HTTP_ROUTE_WORKER,
+                            get_recording_audio, self, NULL);
 }

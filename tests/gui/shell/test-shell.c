@@ -10,6 +10,8 @@
 #include "el-offline-banner.h"
 #include "el-sync-indicator.h"
 #include "el-patient-pane.h"
+#include "el-record-view.h"
+#include "el-sign-bar.h"
 #include "el-sbar-editor.h"
 #include "el-gui-test.h"
 #include "el-lock-page.h"
@@ -815,6 +817,54 @@ test_save_to_history (Fixture *f, gconstpointer data)
   close_window (window);
 }
 
+/* Ctrl+R on a patient: the recording view opens in the content pane for this shift's handoff with
+ * no report yet (a new one: the demo's handoffs all have reports), records, and Discard brings the
+ * patient back with nothing left on disk; the report page carries the sign bar. */
+static void
+test_record_from_window (Fixture *f, gconstpointer data)
+{
+  ElWindow *window = open_window (f);
+  g_autofree char *handoff_id = NULL;
+  g_autofree char *patient_id = NULL;
+  GtkWidget *content;
+  GtkWidget *view;
+  AdwMessageDialog *dialog = NULL;
+  g_autoptr (GDir) dir = NULL;
+
+  el_window_set_record_source (window, "audiotestsrc is-live=true wave=sine volume=0.3");
+  handoff_id = open_first_handoff (window, &patient_id);
+  g_assert_nonnull (el_gui_test_find (GTK_WIDGET (window), EL_TYPE_SIGN_BAR, NULL));
+  content = el_gui_test_find (GTK_WIDGET (window), GTK_TYPE_STACK, "content-stack");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.record", NULL));
+  EL_GUI_WAIT_FOR (el_window_get_record_view (window) != NULL &&
+                   el_record_view_get_state (EL_RECORD_VIEW (el_window_get_record_view (window))) ==
+                       EL_RECORD_VIEW_RECORDING);
+  view = el_window_get_record_view (window);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (content)), ==, "record");
+  /* the handoff with a report was not recorded onto: a new one for this shift */
+  g_assert_cmpstr (el_record_view_get_handoff_id (EL_RECORD_VIEW (view)), !=, handoff_id);
+  EL_GUI_WAIT_FOR (el_record_view_get_duration_ms (EL_RECORD_VIEW (view)) > 1000);
+  el_gui_test_shot (GTK_WIDGET (window), "record");
+  el_gui_test_assert_accessible (GTK_WIDGET (window));
+
+  g_assert_true (gtk_widget_activate_action (view, "record.discard", NULL));
+  EL_GUI_WAIT_FOR ((dialog = ADW_MESSAGE_DIALOG (el_gui_test_find_toplevel (
+                        ADW_TYPE_MESSAGE_DIALOG, "record-discard-dialog"))) != NULL);
+  adw_message_dialog_response (dialog, "discard");
+  EL_GUI_WAIT_FOR (el_window_get_record_view (window) == NULL);
+  EL_GUI_WAIT_FOR (g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (content)), "handoff") == 0);
+  dir = g_dir_open (el_context_get_recordings_dir (el_window_get_context (window)), 0, NULL);
+  if (dir != NULL)
+    {
+      const char *name;
+
+      while ((name = g_dir_read_name (dir)) != NULL)
+        g_assert_false (g_str_has_suffix (name, ".elrec"));
+    }
+  close_window (window);
+}
+
 /* The accessibility check itself: an icon-only button and a bare text view are caught; a label
  * property, a labelled-by relation or a row title names them. */
 static void
@@ -874,6 +924,7 @@ main (int argc, char *argv[])
   ADD ("adaptive", test_adaptive);
   ADD ("dark", test_dark);
   ADD ("save-to-history", test_save_to_history);
+  ADD ("record", test_record_from_window);
 #undef ADD
   g_test_add_func ("/el/gui/shell/accessible-check", test_accessible_check);
 
