@@ -3,6 +3,7 @@
  * sign-out; the keyring holds a hash, never the password. Real server, real keyring. */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "el-context.h"
@@ -42,6 +43,7 @@ test_offline_session (void)
   g_autoptr (GBytes) item = NULL;
   g_autofree char *data_dir = el_test_make_dir ("el-context-data-XXXXXX");
   g_autofree char *item_text = NULL;
+  g_autofree char *recordings_dir = NULL;
 
   ctx = new_context (data_dir);
 
@@ -113,6 +115,18 @@ test_offline_session (void)
   g_assert_nonnull (el_context_get_store (other));
   g_assert_cmpstr (el_context_get_account (other), ==, EL_TEST_DEMO_NURSE_A);
 
+  /* the account's sealed recordings (and downloaded copies) go with her cache at sign-out */
+  recordings_dir = g_strdup (el_context_get_recordings_dir (other));
+  {
+    g_autofree char *downloaded = g_build_filename (recordings_dir, "downloaded", NULL);
+    g_autofree char *one = g_build_filename (recordings_dir, "one.elrec", NULL);
+    g_autofree char *two = g_build_filename (downloaded, "two.elrec", NULL);
+
+    g_assert_cmpint (g_mkdir_with_parents (downloaded, 0700), ==, 0);
+    g_assert_true (g_file_set_contents (one, "sealed", -1, NULL));
+    g_assert_true (g_file_set_contents (two, "sealed", -1, NULL));
+  }
+
   /* signing out (offline, forced) clears the offline session with the other items */
   g_assert_true (el_context_sign_out_finish (
       other, RUN (el_context_sign_out_async, other, EL_CONTEXT_SIGN_OUT_FORCE), NULL, &error));
@@ -121,6 +135,7 @@ test_offline_session (void)
       other, RUN (el_context_has_offline_session_async, other, EL_TEST_DEMO_NURSE_A), &error));
   g_assert_no_error (error);
   g_assert_null (el_context_get_user (other));
+  g_assert_false (g_file_test (recordings_dir, G_FILE_TEST_EXISTS));
 
   el_test_remove_tree (data_dir);
 }

@@ -8,6 +8,8 @@
 #include "el-sealed-audio.h"
 #include "el-vault.h"
 
+#include <errno.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 struct _ElContext
@@ -1030,24 +1032,17 @@ sign_out_data_free (SignOutData *data)
   g_free (data);
 }
 
+/* One of the deletes of delete_files() ended: remember the first failure; the last one completes
+ * the task. */
 static void
-file_deleted_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+one_delete_done (GTask *task, const char *what, GError *error)
 {
-  GTask *task = user_data;
   SignOutData *data = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
 
-  if (!g_file_delete_finish (G_FILE (source), result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) &&
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) &&
       g_object_get_data (G_OBJECT (task), "delete-error") == NULL)
-    {
-      g_autofree char *name = g_file_get_basename (G_FILE (source));
-
-      /* Remember the first failure; report it when every delete has finished. */
-      g_object_set_data_full (
-          G_OBJECT (task), "delete-error",
-          g_strdup_printf ("could not delete the cache file %s: %s", name, error->message), g_free);
-    }
+    g_object_set_data_full (G_OBJECT (task), "delete-error",
+                            g_strdup_printf ("could not delete %s: %s", what, error->message), g_free);
   if (--data->n_files > 0)
     return;
   if (g_object_get_data (G_OBJECT (task), "delete-error") != NULL)
@@ -1059,12 +1054,87 @@ file_deleted_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
+file_deleted_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = g_file_get_basename (G_FILE (source));
+  g_autofree char *what = g_strconcat ("the cache file ", name, NULL);
+
+  g_file_delete_finish (G_FILE (source), result, &error);
+  one_delete_done (user_data, what, error);
+}
+
+/* Removes @path and everything under it (no symbolic link is followed); a missing @path is fine. */
+static gboolean
+remove_tree (const char *path, GError **error)
+{
+  g_autoptr (GDir) dir = NULL;
+  g_autoptr (GError) local_error = NULL;
+  const char *name;
+
+  if (!g_file_test (path, G_FILE_TEST_IS_DIR) || g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+    {
+      if (g_remove (path) != 0 && errno != ENOENT)
+        {
+          int saved = errno;
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s", g_strerror (saved));
+          return FALSE;
+        }
+      return TRUE;
+    }
+  dir = g_dir_open (path, 0, &local_error);
+  if (dir == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (!remove_tree (child, error))
+        return FALSE;
+    }
+  if (g_rmdir (path) != 0)
+    {
+      int saved = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), "%s", g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+remove_tree_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (!remove_tree (task_data, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+recordings_deleted_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_task_propagate_boolean (G_TASK (result), &error);
+  one_delete_done (user_data, "the account's recordings", error);
+}
+
+/* The cache file with its -wal, -shm and -journal, and the account's sealed recordings (its
+ * `.recordings` folder, downloaded copies included): without the key none can be read any more,
+ * and none is left behind. */
+static void
 delete_files (GTask *task)
 {
   SignOutData *data = g_task_get_task_data (task);
   static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
+  g_autoptr (GTask) recordings = NULL;
 
-  data->n_files = G_N_ELEMENTS (suffixes);
+  data->n_files = G_N_ELEMENTS (suffixes) + 1;
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
     {
       g_autofree char *name = g_strconcat (data->path, suffixes[i], NULL);
@@ -1072,6 +1142,9 @@ delete_files (GTask *task)
 
       g_file_delete_async (file, G_PRIORITY_DEFAULT, NULL, file_deleted_cb, task);
     }
+  recordings = g_task_new (NULL, NULL, recordings_deleted_cb, task);
+  g_task_set_task_data (recordings, g_strconcat (data->path, ".recordings", NULL), g_free);
+  g_task_run_in_thread (recordings, remove_tree_thread);
 }
 
 static void
