@@ -968,6 +968,21 @@ search_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   (void) source;
   if (error != NULL)
     {
+      g_autofree char *remote = g_dbus_error_get_remote_error (error);
+      guint attempts = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (task), "el-search-attempts"));
+
+      /* An item deleted by another program (another nurse's session, another app) between the
+       * search and reading its attributes: search again rather than fail. */
+      if ((g_strcmp0 (remote, "org.freedesktop.Secret.Error.NoSuchObject") == 0 ||
+           strstr (error->message, "No such secret item") != NULL) &&
+          attempts < 3 && !g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+        {
+          g_clear_error (&error);
+          g_object_set_data (G_OBJECT (task), "el-search-attempts", GUINT_TO_POINTER (attempts + 1));
+          secret_password_searchv (&el_secrets_schema, g_task_get_task_data (task), SECRET_SEARCH_ALL,
+                                   g_task_get_cancellable (task), search_done_cb, g_object_ref (task));
+          return;
+        }
       g_task_return_error (task, convert_error (error, "could not search the keyring"));
       return;
     }
