@@ -815,10 +815,21 @@ el_patient_pane_class_init (ElPatientPaneClass *klass)
                                        "patient.new-handoff", NULL);
 }
 
+/* What an empty handoff list says (its GtkListBox placeholder). */
+static void
+set_empty_text (GtkListBox *list, const char *text)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_widget_set_margin_top (label, 12);
+  gtk_widget_set_margin_bottom (label, 12);
+  gtk_list_box_set_placeholder (list, label);
+}
+
 static void
 el_patient_pane_init (ElPatientPane *self)
 {
-  GtkWidget *placeholder;
 
   self->handoffs = g_ptr_array_new_with_free_func (g_object_unref);
   self->cancellable = g_cancellable_new ();
@@ -826,14 +837,6 @@ el_patient_pane_init (ElPatientPane *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "patient.new-handoff", FALSE);
 
-  placeholder = gtk_label_new (_ ("No handoff for this shift yet"));
-  gtk_widget_add_css_class (placeholder, "dim-label");
-  gtk_widget_set_margin_top (placeholder, 12);
-  gtk_widget_set_margin_bottom (placeholder, 12);
-  gtk_list_box_set_placeholder (self->current_list, placeholder);
-  placeholder = gtk_label_new (_ ("No earlier handoffs"));
-  gtk_widget_add_css_class (placeholder, "dim-label");
-  gtk_widget_set_margin_top (placeholder, 12);
-  gtk_widget_set_margin_bottom (placeholder, 12);
-  gtk_list_box_set_placeholder (self->earlier_list, placeholder);
+  set_empty_text (self->current_list, _ ("No handoff for this shift yet"));
+  set_empty_text (self->earlier_list, _ ("No earlier handoffs"));
 }
