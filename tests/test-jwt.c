@@ -786,9 +786,17 @@ test_cache (void)
   {
     g_autofree char *prefix = g_strndup (token, len - 1);
     g_autoptr (GError) error = NULL;
+    g_autoptr (GError) uncached_error = NULL;
 
+    /* Without its last character the signature is either not canonical base64url (malformed) or,
+     * when the dropped bits happen to be zero (1 token in 16), 31 bytes that do not match: the
+     * cache must give whichever answer el_jwt_verify() gives. */
+    g_assert_false (el_jwt_verify (secret (), secret_len (), prefix, NOW, NULL, &uncached_error));
+    g_assert_nonnull (uncached_error);
+    g_assert_true (uncached_error->code == EL_JWT_ERROR_MALFORMED ||
+                   uncached_error->code == EL_JWT_ERROR_BAD_SIGNATURE);
     g_assert_false (el_jwt_verify_cached (cache, secret (), secret_len (), prefix, NOW, NULL, &error));
-    g_assert_error (error, EL_JWT_ERROR, EL_JWT_ERROR_MALFORMED);
+    g_assert_error (error, EL_JWT_ERROR, uncached_error->code);
     g_clear_error (&error);
     g_assert_false (el_jwt_verify_cached (cache, secret (), secret_len (), NULL, NOW, NULL, &error));
     g_assert_error (error, EL_JWT_ERROR, EL_JWT_ERROR_MALFORMED);
