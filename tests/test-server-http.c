@@ -1567,10 +1567,7 @@ test_closed_connections_freed (void)
       raw_write (c, health_request, strlen (health_request));
       r = raw_read_response (c);
       g_assert_cmpuint (r->status, ==, 200);
-      if (el_http_keepalive_is_safe ())
-        g_assert_null (header (r, "Connection"));
-      else
-        g_assert_cmpstr (header (r, "Connection"), ==, "close");
+      g_assert_null (header (r, "Connection")); /* kept alive: the client closes it */
       g_io_stream_close (G_IO_STREAM (c), NULL, NULL);
     }
   /* the server notices each close on its own main loop: give it until a deadline */
@@ -1582,6 +1579,63 @@ test_closed_connections_freed (void)
   }
   g_test_message ("descriptors: %u before, %u after 200 closed connections", before, after);
   g_assert_cmpuint (after, <=, before + 5);
+  g_assert_cmpint (el_test_server_stop (server), ==, 0);
+}
+
+/* A kept-alive connection serves request after request, with idle time between them (when the
+ * server watches it for the client going away on libsoup < 3.3), and a client that sends its
+ * request and shuts down its sending side still gets the whole answer before the server closes. */
+static void
+test_keepalive_reuse (void)
+{
+  g_autoptr (ElTestServer) server = start_server (NULL);
+  guint port = el_test_server_get_port (server);
+  const char *health_request = "GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n";
+  const char *echo_request = "POST /api/_test/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                             "Content-Length: 11\r\n\r\n{\"n\":12345}";
+  g_autoptr (GSocketConnection) c = raw_connect (port);
+
+  for (guint i = 0; i < 6; i++)
+    {
+      g_autoptr (Response) r = NULL;
+
+      /* the request in two parts, the second after a pause: the head arrives while idle */
+      if (i % 2 == 0)
+        {
+          raw_write (c, health_request, strlen (health_request));
+        }
+      else
+        {
+          raw_write (c, echo_request, 20);
+          g_usleep (30 * 1000);
+          raw_write (c, echo_request + 20, strlen (echo_request) - 20);
+        }
+      r = raw_read_response (c);
+      g_assert_nonnull (r);
+      g_assert_cmpuint (r->status, ==, 200);
+      g_assert_null (header (r, "Connection"));
+      if (i % 2 == 1)
+        g_assert_nonnull (find (g_bytes_get_data (r->body, NULL), g_bytes_get_size (r->body), "12345"));
+      g_usleep (50 * 1000); /* idle between requests */
+    }
+
+  /* request, then shutdown(SHUT_WR): the answer still arrives in full, then the connection ends */
+  {
+    g_autoptr (GSocketConnection) half = raw_connect (port);
+    const char *slow_request = "GET /api/_test/slow?ms=300 HTTP/1.1\r\nHost: x\r\n\r\n";
+    g_autoptr (Response) r = NULL;
+    g_autoptr (GError) error = NULL;
+
+    raw_write (half, slow_request, strlen (slow_request));
+    g_assert_true (g_socket_shutdown (g_socket_connection_get_socket (half), FALSE, TRUE, &error));
+    g_assert_no_error (error);
+    r = raw_read_response (half);
+    g_assert_nonnull (r);
+    g_assert_cmpuint (r->status, ==, 200);
+    g_assert_nonnull (
+        find (g_bytes_get_data (r->body, NULL), g_bytes_get_size (r->body), "{\"slept_ms\":300}"));
+    g_assert_null (raw_read_response (half)); /* closed after the answer */
+  }
   g_assert_cmpint (el_test_server_stop (server), ==, 0);
 }
 
@@ -1603,23 +1657,18 @@ test_shutdown (void)
   gint64 deadline;
   g_autofree char *err = NULL;
 
-  /* two keep-alive connections, used once before the signal. With a libsoup that cannot keep
-   * connections alive safely (el-http-server.h) every response closes its connection: idle_a and
-   * idle_b then stay open and unused; the server accepted them before `slow` (one listen queue,
-   * in order), which it is seen working on below. */
-  if (el_http_keepalive_is_safe ())
-    {
-      raw_write (idle_a, health_request, strlen (health_request));
-      raw_write (idle_b, health_request, strlen (health_request));
-      {
-        g_autoptr (Response) a = raw_read_response (idle_a);
-        g_autoptr (Response) b = raw_read_response (idle_b);
+  /* two keep-alive connections, used once before the signal */
+  raw_write (idle_a, health_request, strlen (health_request));
+  raw_write (idle_b, health_request, strlen (health_request));
+  {
+    g_autoptr (Response) a = raw_read_response (idle_a);
+    g_autoptr (Response) b = raw_read_response (idle_b);
 
-        g_assert_cmpuint (a->status, ==, 200);
-        g_assert_cmpuint (b->status, ==, 200);
-        g_assert_null (header (a, "Connection"));
-      }
-    }
+    g_assert_cmpuint (a->status, ==, 200);
+    g_assert_cmpuint (b->status, ==, 200);
+    g_assert_null (header (a, "Connection"));
+    g_assert_null (header (b, "Connection"));
+  }
 
   raw_write (slow, slow_request, strlen (slow_request));
   /* wait until the server works on it: the metrics request itself plus the slow one */
@@ -1818,6 +1867,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/el/server/http/slow-clients", test_slow_clients);
   g_test_add_func ("/el/server/http/shutdown", test_shutdown);
   g_test_add_func ("/el/server/http/closed-connections-freed", test_closed_connections_freed);
+  g_test_add_func ("/el/server/http/keepalive-reuse", test_keepalive_reuse);
   g_test_add_func ("/el/server/http/lock-while-serving", test_lock_while_serving);
   g_test_add_func ("/el/server/http/config-errors", test_config_errors);
   g_test_add_func ("/el/server/http/dev", test_dev);

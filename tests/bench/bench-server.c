@@ -37,14 +37,13 @@
 
 #include "el-http-server.h"
 
-#define ADMIN_EMAIL      "admin@demo.eclipselink.ai"
-#define ADMIN_PASSWORD   "handoff-demo"
-#define WRK_CONNECTIONS  "50"
-#define WRK_THREADS      "2"
-#define GOAL_P99_MS      20.0
-#define GOAL_RATIO       0.25
-#define BARE_CLOSE_PARAM "el_bench_close"
-#define START_TIMEOUT_S  60
+#define ADMIN_EMAIL     "admin@demo.eclipselink.ai"
+#define ADMIN_PASSWORD  "handoff-demo"
+#define WRK_CONNECTIONS "50"
+#define WRK_THREADS     "2"
+#define GOAL_P99_MS     20.0
+#define GOAL_RATIO      0.25
+#define START_TIMEOUT_S 60
 
 typedef struct
 {
@@ -414,10 +413,6 @@ bare_handler (
       if (g_str_has_prefix (paths[i].path, path) && paths[i].path[strlen (path)] == '?')
         {
           soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-          /* the connection policy eclipselink-server must follow on libsoup < 3.3 (el-http-server.h) */
-          if (query != NULL && g_hash_table_contains (query, BARE_CLOSE_PARAM))
-            soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
-                                          "close");
           soup_server_message_set_response (msg, paths[i].content_type, SOUP_MEMORY_STATIC,
                                             g_bytes_get_data (paths[i].body, NULL),
                                             g_bytes_get_size (paths[i].body));
@@ -608,7 +603,7 @@ main (int argc, char **argv)
   g_autofree char *token = NULL;
   g_autofree char *unit_id = NULL;
   BenchPath paths[3] = { { "handoffs", NULL, NULL, NULL }, { "changes", NULL, NULL, NULL }, { NULL } };
-  WrkResult real[2] = { { 0 } }, base[2] = { { 0 } }, base_close[2] = { { 0 } };
+  WrkResult real[2] = { { 0 } }, base[2] = { { 0 } };
   gint64 start;
   double seed_s;
   const char *existing = g_getenv ("EL_BENCH_DATABASE_URL");
@@ -699,12 +694,6 @@ main (int argc, char **argv)
 
       run_wrk (wrk, duration, real_url, token, g_subprocess_get_identifier (server), &real[i], what_real);
       run_wrk (wrk, duration, bare_path_url, token, "self", &base[i], what_bare);
-      if (!el_http_keepalive_is_safe ())
-        {
-          g_autofree char *bare_close_url = g_strconcat (bare_path_url, "&" BARE_CLOSE_PARAM "=1", NULL);
-
-          run_wrk (wrk, duration, bare_close_url, token, "self", &base_close[i], what_bare);
-        }
     }
   stop_server (server);
   g_clear_object (&bare); /* before the bodies it serves */
@@ -722,22 +711,11 @@ main (int argc, char **argv)
                real[i].cpu_ms_per_request);
       g_print ("%-9s %-19s %11.1f %10.2f %10.2f %8s %11.3f\n", "", "bare SoupServer", base[i].requests_per_s,
                base[i].p50_ms, base[i].p99_ms, "", base[i].cpu_ms_per_request);
-      if (base_close[i].requests > 0)
-        g_print ("%-9s %-19s %11.1f %10.2f %10.2f %7.1f%% %11.3f\n", "", "bare, conn. close",
-                 base_close[i].requests_per_s, base_close[i].p50_ms, base_close[i].p99_ms,
-                 base_close[i].requests_per_s > 0
-                     ? 100 * real[i].requests_per_s / base_close[i].requests_per_s
-                     : 0,
-                 base_close[i].cpu_ms_per_request);
       if (real[i].socket_errors != NULL)
         g_print ("%-9s socket errors (eclipselink-server):%s\n", "", real[i].socket_errors);
       if (base[i].socket_errors != NULL)
         g_print ("%-9s socket errors (bare SoupServer):%s\n", "", base[i].socket_errors);
     }
-  if (!el_http_keepalive_is_safe ())
-    g_print (
-        "\n\"bare, conn. close\": the bare server with Connection: close, which eclipselink-server sends on\n"
-        "this libsoup (older than 3.3; see el-http-server.h); its ratio is the server's against it.\n");
   g_print ("\ngoals (issue 3, against the bare server as the issue defines it), not asserted:\n");
   for (guint i = 0; i < 2; i++)
     {
@@ -759,7 +737,6 @@ main (int argc, char **argv)
       g_bytes_unref (paths[i].body);
       g_free (real[i].socket_errors);
       g_free (base[i].socket_errors);
-      g_free (base_close[i].socket_errors);
     }
   OPENSSL_cleanse (key, strlen (key));
   OPENSSL_cleanse (secret, strlen (secret));

@@ -357,8 +357,7 @@ el_http_request_apply_headers (ElHttpRequest *self)
       soup_message_headers_replace (headers, "RateLimit-Reset", buf);
     }
 
-  if (self->close_connection || !el_http_keepalive_is_safe () ||
-      (self->server != NULL && el_http_server_is_draining (self->server)))
+  if (self->close_connection || (self->server != NULL && el_http_server_is_draining (self->server)))
     soup_message_headers_replace (headers, "Connection", "close");
 
   if (soup_message_headers_get_one (headers, "Date") == NULL)

@@ -6,7 +6,9 @@
 #include "el-log.h"
 #include "el-throttle.h"
 
+#include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
 
 /* Below this many body bytes, a request refused before its body is read keeps its connection:
  * libsoup reads and drops the rest. Above it (or chunked), the answer goes out at once and the
@@ -66,8 +68,9 @@ struct _ElHttpServer
   gboolean draining;
   gboolean drained_emitted;
   guint n_in_flight;
-  guint n_lingering;  /* connections closed early, still draining the client's bytes */
-  GHashTable *active; /* ElHttpRequest (a reference each) */
+  guint n_lingering;        /* connections closed early, still draining the client's bytes */
+  GHashTable *active;       /* ElHttpRequest (a reference each) */
+  GHashTable *idle_watches; /* GSocket (borrowed: its source holds it) -> GSource, libsoup < 3.3 */
   GPtrArray *shutdown_hooks;
   guint port;
 
@@ -298,16 +301,77 @@ finish_message (ElHttpServer *self, SoupServerMessage *msg, gboolean aborted)
   request_complete (self, req, soup_server_message_get_status (msg), aborted && !req->responded);
 }
 
+/* ------------------------------------------------------------------------------------------------
+ * Kept-alive connections on libsoup before 3.3. Between two requests such a libsoup does not
+ * notice that the client closed the connection (upstream commit d20c6601): the socket stayed open
+ * for the life of the process. So from the end of each answer until the next request starts, the
+ * server watches the socket itself; when the client has gone (end of stream or an error) it
+ * closes the socket. A request that arrives is left to libsoup (::request-started drops the watch).
+ */
+
+static gboolean
+idle_connection_cb (GSocket *socket, GIOCondition condition, gpointer user_data)
+{
+  ElHttpServer *self = user_data;
+
+  if (!g_socket_is_closed (socket))
+    {
+      char byte;
+      gssize n = recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+
+      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+        return G_SOURCE_CONTINUE;
+      if (n <= 0)
+        g_socket_close (socket, NULL); /* the client has gone */
+      /* n > 0: the next request, libsoup reads it */
+    }
+  g_hash_table_remove (self->idle_watches, socket); /* the source, from its own callback */
+  return G_SOURCE_REMOVE;
+}
+
+static void
+idle_source_free (gpointer source)
+{
+  g_source_destroy (source);
+  g_source_unref (source);
+}
+
+static void
+idle_watch_start (ElHttpServer *self, SoupServerMessage *msg)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+  GSource *source;
+
+  if (self->idle_watches == NULL || socket == NULL || g_socket_is_closed (socket) ||
+      g_hash_table_contains (self->idle_watches, socket))
+    return;
+  source = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+  g_source_set_callback (source, G_SOURCE_FUNC (idle_connection_cb), self, NULL);
+  g_source_attach (source, self->main_context);
+  g_hash_table_insert (self->idle_watches, socket, source);
+}
+
+static void
+idle_watch_stop (ElHttpServer *self, SoupServerMessage *msg)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (self->idle_watches != NULL && socket != NULL)
+    g_hash_table_remove (self->idle_watches, socket);
+}
+
 static void
 request_finished_cb (SoupServer *soup, SoupServerMessage *msg, gpointer user_data)
 {
   finish_message (user_data, msg, FALSE);
+  idle_watch_start (user_data, msg);
 }
 
 static void
 request_aborted_cb (SoupServer *soup, SoupServerMessage *msg, gpointer user_data)
 {
   finish_message (user_data, msg, TRUE);
+  idle_watch_start (user_data, msg);
 }
 
 /* ------------------------------------------------------------------------------------------------
@@ -321,6 +385,7 @@ request_started_cb (SoupServer *soup, SoupServerMessage *msg, gpointer user_data
   ElHttpServer *self = user_data;
   ElHttpRequest *req = el_http_request_new (self, msg);
 
+  idle_watch_stop (self, msg);
   g_object_set_qdata_full (G_OBJECT (msg), request_quark (), req, request_detach);
   el_http_request_apply_headers (req);
   soup_server_message_set_response (msg, EL_HTTP_PROBLEM_CONTENT_TYPE, SOUP_MEMORY_STATIC, default_problem,
@@ -1098,6 +1163,7 @@ el_http_server_dispose (GObject *object)
       g_clear_object (&self->soup);
     }
   g_clear_pointer (&self->active, g_hash_table_unref);
+  g_clear_pointer (&self->idle_watches, g_hash_table_unref);
   g_clear_pointer (&self->routes, g_ptr_array_unref);
   g_clear_pointer (&self->shutdown_hooks, g_ptr_array_unref);
   if (self->auth_destroy != NULL)
@@ -1146,6 +1212,8 @@ el_http_server_init (ElHttpServer *self)
   self->active =
       g_hash_table_new_full (g_direct_hash, g_direct_equal, (GDestroyNotify) el_http_request_unref, NULL);
   self->shutdown_hooks = g_ptr_array_new_with_free_func ((GDestroyNotify) shutdown_hook_free);
+  if (!soup_check_version (3, 3, 0))
+    self->idle_watches = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, idle_source_free);
   self->io_timeout_ms = EL_HTTP_DEFAULT_IO_TIMEOUT_MS;
   self->rate_limit_enabled = TRUE;
   self->rate_limit_max = 100;
@@ -1174,18 +1242,6 @@ el_http_server_init (ElHttpServer *self)
   soup_server_add_handler (self->soup, NULL, handler_cb, self, NULL);
   soup_server_add_early_handler (self->soup, "*", early_handler_cb, self, NULL);
   soup_server_add_handler (self->soup, "*", handler_cb, self, NULL);
-}
-
-/**
- * el_http_keepalive_is_safe:
- *
- * Returns: %TRUE if the libsoup this process runs with frees kept-alive connections that clients
- *   close while idle (3.3 and later); %FALSE means every response closes its connection
- */
-gboolean
-el_http_keepalive_is_safe (void)
-{
-  return soup_check_version (3, 3, 0);
 }
 
 /**

@@ -44,14 +44,14 @@ G_BEGIN_DECLS
  * Slow clients: a connection that sends no complete request head, or no body bytes, for the I/O
  * timeout (default 30 s) is closed; libsoup refuses request heads over 64 KiB.
  *
- * Keep-alive: libsoup before 3.3 never frees a kept-alive connection that the client closes while
- * it is idle (its socket and descriptor stay open for the life of the process; upstream commit
- * d20c6601). With such a libsoup (Debian 12 has 3.2) every response says `Connection: close`, so
- * libsoup closes each connection itself once the response is written; with 3.3 or later
- * connections are kept alive. el_http_keepalive_is_safe() tells which. libsoup 3.2 also keeps
- * about 330 bytes (the accepted GSocket object, its descriptor closed) of every connection for the
- * life of the process — about 1.6 MiB per 5,000 connections measured here; README's operations
- * section says how to bound it (a nightly graceful restart) until Debian ships libsoup >= 3.3.
+ * Keep-alive: connections are kept alive. libsoup before 3.3 (Debian 12 has 3.2) never notices
+ * that a client closed a kept-alive connection between two requests (upstream commit d20c6601): its
+ * socket and descriptor would stay open for the life of the process. With such a libsoup the server
+ * watches each connection itself from the end of an answer until the next request starts, and
+ * closes the socket when the client has gone. libsoup 3.2 also keeps about 330 bytes (the accepted
+ * GSocket object, its descriptor closed) of every connection for the life of the process — about
+ * 1.6 MiB per 5,000 connections measured here; README's operations section says how to bound it (a
+ * nightly graceful restart) until Debian ships libsoup >= 3.3.
  *
  * Worker threads: el_http_server_start_workers() starts one thread per item of @thread_data (each
  * item is that thread's, e.g. its own read connection to the database; el_http_worker_get_data()
@@ -136,7 +136,6 @@ typedef enum
 typedef ElHttpAuthResult (*ElHttpAuthFunc) (const char *token, ElHttpUser *user, gpointer user_data);
 
 ElHttpServer *el_http_server_new (const char *version);
-gboolean el_http_keepalive_is_safe (void);
 
 ElHttpRoute *el_http_server_add_route (ElHttpServer *self,
                                        const char *method,
