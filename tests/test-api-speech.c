@@ -64,7 +64,7 @@ speak (const char *text)
   g_autofree char *wav = g_build_filename (dir, "speech16k.wav", NULL);
   g_autoptr (GError) error = NULL;
   const char *espeak[] = { "espeak-ng", "-v", "en-us", "-s", "150", "-f", txt, "-w", raw, NULL };
-  const char *sox[] = { "sox", raw, "-r", "16000", "-c", "1", "-b", "16", wav, NULL };
+  const char *sox[] = { "sox", "-R", raw, "-r", "16000", "-c", "1", "-b", "16", wav, NULL };
   int status = -1;
   char *contents = NULL;
   gsize len = 0;

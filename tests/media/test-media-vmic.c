@@ -139,7 +139,7 @@ test_virtual_microphone (void)
   /* Speech: espeak-ng, then 16 kHz mono 16-bit. */
   {
     const char *espeak[] = { "espeak-ng", "-v", "en-us", "-s", "150", "-w", raw_wav, SPEECH_TEXT, NULL };
-    const char *sox[] = { "sox", raw_wav, "-r", "16000", "-c", "1", "-b", "16", wav, NULL };
+    const char *sox[] = { "sox", "-R", raw_wav, "-r", "16000", "-c", "1", "-b", "16", wav, NULL };
     const char *soxi[] = { "soxi", "-D", wav, NULL };
 
     g_free (run (launcher, espeak));

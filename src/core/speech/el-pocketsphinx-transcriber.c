@@ -4,6 +4,8 @@
 #include "el-pocketsphinx-transcriber.h"
 
 #include <pocketsphinx.h>
+#include <sphinxbase/ckd_alloc.h>
+#include <sphinxbase/cmn.h>
 #include <sphinxbase/err.h>
 #include <string.h>
 
@@ -15,6 +17,7 @@
 #define PAUSE_FRAMES      30   /* a pause this long (300 ms) ends an utterance */
 #define MAX_UTT_FRAMES    3000 /* 30 s */
 #define MIN_SPEECH_FRAMES 5
+#define MAX_DECODERS      4 /* decoding threads at most, whatever the processor count */
 /* Frame energies are mean squares of the samples (full scale = 32768^2); no libm needed. */
 #define SILENCE_FLOOR      (1e-9 * 32768.0 * 32768.0) /* -90 dBFS */
 #define SPEECH_ABOVE_FLOOR 31.6                       /* +15 dB over the quietest tenth of the frames */
@@ -28,8 +31,10 @@ struct _ElPocketsphinxTranscriber
   char *language_model;
   char *dictionary;
 
-  GMutex lock; /* guards decoder */
-  ps_decoder_t *decoder;
+  guint n_threads; /* decoders (and threads) a call uses at most */
+
+  GMutex lock; /* guards decoders */
+  ps_decoder_t *decoders[MAX_DECODERS];
 };
 
 enum
@@ -38,6 +43,7 @@ enum
   PROP_ACOUSTIC_MODEL,
   PROP_LANGUAGE_MODEL,
   PROP_DICTIONARY,
+  PROP_THREADS,
   N_PROPS
 };
 
@@ -65,15 +71,15 @@ transcribe_data_free (TranscribeData *data)
   g_free (data);
 }
 
-/* Called with self->lock held. */
+/* Called with self->lock held: loads self->decoders[index]. */
 static gboolean
-ensure_decoder (ElPocketsphinxTranscriber *self, GError **error)
+ensure_decoder (ElPocketsphinxTranscriber *self, guint index, GError **error)
 {
   const char *files[] = { self->language_model, self->dictionary };
   g_autofree char *mdef = NULL;
   cmd_ln_t *config;
 
-  if (self->decoder != NULL)
+  if (self->decoders[index] != NULL)
     return TRUE;
 
   mdef = g_build_filename (self->acoustic_model, "mdef", NULL);
@@ -102,9 +108,9 @@ ensure_decoder (ElPocketsphinxTranscriber *self, GError **error)
                            "The speech recogniser could not be configured");
       return FALSE;
     }
-  self->decoder = ps_init (config);
+  self->decoders[index] = ps_init (config);
   cmd_ln_free_r (config); /* the decoder keeps its own reference */
-  if (self->decoder == NULL)
+  if (self->decoders[index] == NULL)
     {
       g_set_error_literal (error, EL_TRANSCRIBER_ERROR, EL_TRANSCRIBER_ERROR_ENGINE,
                            "The speech models could not be loaded");
@@ -211,21 +217,43 @@ is_filler (const char *word)
   return word[0] == '<' || word[0] == '[' || word[0] == '+' || word[0] == '\0';
 }
 
-/* Called with self->lock held. Appends the words of one utterance to @transcript. */
+/* One recognised word, before it goes into the transcript. */
+typedef struct
+{
+  char *word;
+  gint64 start_ms;
+  gint64 end_ms;
+  double confidence;
+} DecodedWord;
+
+static void
+decoded_word_clear (gpointer data)
+{
+  DecodedWord *w = data;
+
+  /* PHI: wipe the word before it goes back to the allocator. */
+  if (w->word != NULL)
+    memset (w->word, 0, strlen (w->word));
+  g_clear_pointer (&w->word, g_free);
+}
+
+/* Called with self->lock held, on one decoder by one thread at a time. Appends the words of one
+ * utterance to @words (DecodedWord). */
 static gboolean
-decode_utterance (ElPocketsphinxTranscriber *self,
+decode_utterance (ps_decoder_t *decoder,
                   const gint16 *samples,
                   const Utterance *utt,
-                  ElTranscript *transcript,
+                  GArray *words,
                   GCancellable *cancellable,
                   GError **error)
 {
-  logmath_t *lmath = ps_get_logmath (self->decoder);
+  logmath_t *lmath = ps_get_logmath (decoder);
   gint64 offset_ms = (gint64) (utt->start / (EL_AUDIO_PCM_RATE / 1000));
   gint64 utt_end_ms = (gint64) (utt->end / (EL_AUDIO_PCM_RATE / 1000));
+  int first_frame = -1;
   ps_seg_t *seg;
 
-  if (ps_start_utt (self->decoder) < 0)
+  if (ps_start_utt (decoder) < 0)
     {
       g_set_error_literal (error, EL_TRANSCRIBER_ERROR, EL_TRANSCRIBER_ERROR_ENGINE,
                            "The speech recogniser could not start");
@@ -236,18 +264,20 @@ decode_utterance (ElPocketsphinxTranscriber *self,
       gsize n = MIN ((gsize) BLOCK_SAMPLES, utt->end - pos);
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
-          ps_process_raw (self->decoder, samples + pos, n, FALSE, FALSE) < 0)
+          ps_process_raw (decoder, samples + pos, n, FALSE, FALSE) < 0)
         {
-          ps_end_utt (self->decoder);
+          ps_end_utt (decoder);
           if (error != NULL && *error == NULL)
             g_set_error_literal (error, EL_TRANSCRIBER_ERROR, EL_TRANSCRIBER_ERROR_ENGINE,
                                  "The speech recogniser failed");
           return FALSE;
         }
     }
-  ps_end_utt (self->decoder);
+  ps_end_utt (decoder);
 
-  for (seg = ps_seg_iter (self->decoder); seg != NULL; seg = ps_seg_next (seg))
+  /* Segment frames count on from the decoder's earlier utterances: the first segment (the
+   * utterance start, "<s>") gives the utterance's frame 0. */
+  for (seg = ps_seg_iter (decoder); seg != NULL; seg = ps_seg_next (seg))
     {
       const char *word = ps_seg_word (seg);
       g_autofree char *clean = NULL;
@@ -256,6 +286,8 @@ decode_utterance (ElPocketsphinxTranscriber *self,
       double confidence;
       gint64 start_ms, end_ms;
 
+      if (first_frame < 0)
+        ps_seg_frames (seg, &first_frame, &ef);
       if (word == NULL || is_filler (word))
         continue;
       clean = g_strdup (word);
@@ -263,15 +295,121 @@ decode_utterance (ElPocketsphinxTranscriber *self,
       if (paren != NULL && paren != clean)
         *paren = '\0'; /* "word(2)": an alternative pronunciation */
       ps_seg_frames (seg, &sf, &ef);
+      sf -= first_frame;
+      ef -= first_frame;
       confidence = logmath_exp (lmath, ps_seg_prob (seg, NULL, NULL, NULL));
       if (!(confidence >= 0.0)) /* NaN */
         confidence = 0;
       /* The last frames can reach past the audio (feature windows): keep times inside the utterance. */
       start_ms = CLAMP (offset_ms + (gint64) MAX (sf, 0) * 10, offset_ms, utt_end_ms);
       end_ms = CLAMP (offset_ms + (gint64) (MAX (ef, sf) + 1) * 10, start_ms, utt_end_ms);
-      el_transcript_append_word (transcript, clean, start_ms, end_ms, CLAMP (confidence, 0.0, 1.0));
+      {
+        DecodedWord w = { g_steal_pointer (&clean), start_ms, end_ms, CLAMP (confidence, 0.0, 1.0) };
+
+        g_array_append_val (words, w);
+      }
     }
   return TRUE;
+}
+
+/* The mean cepstrum of the recording's utterances (@mean: @veclen values), from @decoder's front
+ * end between utterances. Every decoder's live cepstral mean starts from it: a run of utterances
+ * decoded on its own then starts as well adapted as the first, and a call's result no longer
+ * depends on the recordings decoded before it. FALSE if there is no speech. */
+static gboolean
+recording_mean_cepstrum (ps_decoder_t *decoder, const gint16 *samples, const GArray *utterances, mfcc_t *mean)
+{
+  enum
+  {
+    BLOCK_FRAMES = 256
+  };
+  fe_t *fe = ps_get_fe (decoder);
+  int veclen = fe_get_output_size (fe);
+  mfcc_t **cep = (mfcc_t **) ckd_calloc_2d (BLOCK_FRAMES + 1, veclen, sizeof (mfcc_t));
+  g_autofree double *sum = g_new0 (double, veclen);
+  gsize total = 0;
+
+  for (guint i = 0; i < utterances->len; i++)
+    {
+      const Utterance *u = &g_array_index (utterances, Utterance, i);
+      const int16 *p = samples + u->start;
+      size_t left = u->end - u->start;
+      int32 n = 0;
+
+      fe_start_utt (fe);
+      while (left > 0)
+        {
+          n = BLOCK_FRAMES;
+          if (fe_process_frames (fe, &p, &left, cep, &n, NULL) < 0 || n == 0)
+            break;
+          for (int32 f = 0; f < n; f++)
+            for (int k = 0; k < veclen; k++)
+              sum[k] += MFCC2FLOAT (cep[f][k]);
+          total += (gsize) n;
+        }
+      n = 0;
+      fe_end_utt (fe, cep[0], &n);
+      for (int32 f = 0; f < n; f++)
+        for (int k = 0; k < veclen; k++)
+          sum[k] += MFCC2FLOAT (cep[f][k]);
+      total += (gsize) MAX (n, 0);
+    }
+  ckd_free_2d (cep);
+  if (total == 0)
+    return FALSE;
+  for (int k = 0; k < veclen; k++)
+    mean[k] = FLOAT2MFCC (sum[k] / (double) total);
+  return TRUE;
+}
+
+/* A contiguous run of utterances, decoded by one decoder on one thread. */
+typedef struct
+{
+  ps_decoder_t *decoder;
+  const gint16 *samples;
+  const Utterance *utterances;
+  guint first;
+  guint last; /* one past */
+  GCancellable *cancellable;
+  GArray *words; /* DecodedWord, in order */
+  GError *error;
+} DecodeJob;
+
+static gpointer
+decode_job_run (gpointer data)
+{
+  DecodeJob *job = data;
+
+  for (guint i = job->first; i < job->last && job->error == NULL; i++)
+    decode_utterance (job->decoder, job->samples, &job->utterances[i], job->words, job->cancellable,
+                      &job->error);
+  return NULL;
+}
+
+/* Splits @utterances into at most @n_jobs contiguous runs of about the same length of audio. */
+static guint
+plan_jobs (const GArray *utterances, guint n_jobs, DecodeJob *jobs)
+{
+  gsize total = 0, done = 0;
+  guint n = 0, first = 0;
+
+  for (guint i = 0; i < utterances->len; i++)
+    total += g_array_index (utterances, Utterance, i).end - g_array_index (utterances, Utterance, i).start;
+  for (guint i = 0; i < utterances->len; i++)
+    {
+      const Utterance *u = &g_array_index (utterances, Utterance, i);
+
+      done += u->end - u->start;
+      /* close run n once it holds its share of the audio (the last run takes the rest) */
+      if (i + 1 == utterances->len || (n + 1 < n_jobs && done * n_jobs >= total * (n + 1)))
+        {
+          jobs[n].first = first;
+          jobs[n].last = i + 1;
+          first = i + 1;
+          n++;
+        }
+    }
+  return n;
 }
 
 static void
@@ -284,18 +422,22 @@ transcribe_thread (GTask *task, gpointer source_object, gpointer task_data, GCan
   g_autoptr (GArray) utterances = NULL;
   g_autoptr (ElTranscript) transcript = NULL;
   g_autoptr (GMutexLocker) locker = NULL;
+  DecodeJob jobs[MAX_DECODERS] = { { 0 } };
+  GThread *threads[MAX_DECODERS] = { 0 };
   const gint16 *samples;
   gsize size;
   gint64 duration_ms = 0;
   gint64 started;
+  guint n_jobs;
 
   /* Load the models first, so the processing time excludes the one-time load. */
   locker = g_mutex_locker_new (&self->lock);
-  if (!ensure_decoder (self, &error))
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+  for (guint i = 0; i < self->n_threads; i++)
+    if (!ensure_decoder (self, i, &error))
+      {
+        g_task_return_error (task, g_steal_pointer (&error));
+        return;
+      }
   started = g_get_monotonic_time ();
   pcm = el_audio_decode_to_pcm (data->audio, data->content_type, &duration_ms, cancellable, &error);
   if (pcm == NULL)
@@ -306,13 +448,56 @@ transcribe_thread (GTask *task, gpointer source_object, gpointer task_data, GCan
   samples = g_bytes_get_data (pcm, &size);
   utterances = split_utterances (samples, size / 2);
   transcript = el_transcript_new ("pocketsphinx");
-  for (guint i = 0; i < utterances->len; i++)
-    if (!decode_utterance (self, samples, &g_array_index (utterances, Utterance, i), transcript, cancellable,
-                           &error))
-      {
-        g_task_return_error (task, g_steal_pointer (&error));
-        return;
-      }
+
+  /* The utterances in contiguous runs, one per decoder, decoded in parallel (this thread takes the
+   * first run); the words are put together in order afterwards. */
+  n_jobs = plan_jobs (utterances, self->n_threads, jobs);
+  if (n_jobs > 0)
+    {
+      g_autofree mfcc_t *mean = g_new0 (mfcc_t, fe_get_output_size (ps_get_fe (self->decoders[0])));
+
+      if (recording_mean_cepstrum (self->decoders[0], samples, utterances, mean))
+        for (guint i = 0; i < n_jobs; i++)
+          cmn_live_set (ps_get_feat (self->decoders[i])->cmn_struct, mean);
+    }
+  for (guint i = 0; i < n_jobs; i++)
+    {
+      jobs[i].decoder = self->decoders[i];
+      jobs[i].samples = samples;
+      jobs[i].utterances = (const Utterance *) (gpointer) utterances->data;
+      jobs[i].cancellable = cancellable;
+      jobs[i].words = g_array_new (FALSE, FALSE, sizeof (DecodedWord));
+      g_array_set_clear_func (jobs[i].words, decoded_word_clear);
+    }
+  for (guint i = 1; i < n_jobs; i++)
+    threads[i] = g_thread_try_new ("el-speech", decode_job_run, &jobs[i], NULL);
+  if (n_jobs > 0)
+    decode_job_run (&jobs[0]);
+  for (guint i = 1; i < n_jobs; i++)
+    {
+      if (threads[i] != NULL)
+        g_thread_join (threads[i]);
+      else
+        decode_job_run (&jobs[i]); /* no thread: decode it here */
+    }
+  for (guint i = 0; i < n_jobs; i++)
+    {
+      if (error == NULL && jobs[i].error != NULL)
+        error = g_steal_pointer (&jobs[i].error);
+      g_clear_error (&jobs[i].error);
+      for (guint k = 0; error == NULL && k < jobs[i].words->len; k++)
+        {
+          const DecodedWord *w = &g_array_index (jobs[i].words, DecodedWord, k);
+
+          el_transcript_append_word (transcript, w->word, w->start_ms, w->end_ms, w->confidence);
+        }
+      g_array_unref (jobs[i].words);
+    }
+  if (error != NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
   el_transcript_set_timing (transcript, duration_ms, (g_get_monotonic_time () - started) / 1e6);
   g_task_return_pointer (task, g_steal_pointer (&transcript), (GDestroyNotify) el_transcript_unref);
 }
@@ -371,6 +556,8 @@ el_pocketsphinx_transcriber_constructed (GObject *object)
     self->language_model = el_speech_language_model_path ();
   if (self->dictionary == NULL)
     self->dictionary = el_speech_dictionary_path ();
+  if (self->n_threads == 0)
+    self->n_threads = CLAMP (g_get_num_processors (), 1, MAX_DECODERS);
 }
 
 static void
@@ -378,8 +565,9 @@ el_pocketsphinx_transcriber_finalize (GObject *object)
 {
   ElPocketsphinxTranscriber *self = EL_POCKETSPHINX_TRANSCRIBER (object);
 
-  if (self->decoder != NULL)
-    ps_free (self->decoder);
+  for (guint i = 0; i < MAX_DECODERS; i++)
+    if (self->decoders[i] != NULL)
+      ps_free (self->decoders[i]);
   g_mutex_clear (&self->lock);
   g_free (self->acoustic_model);
   g_free (self->language_model);
@@ -402,6 +590,9 @@ el_pocketsphinx_transcriber_get_property (GObject *object, guint prop_id, GValue
         break;
       case PROP_DICTIONARY:
         g_value_set_string (value, self->dictionary);
+        break;
+      case PROP_THREADS:
+        g_value_set_uint (value, self->n_threads);
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -430,6 +621,9 @@ el_pocketsphinx_transcriber_set_property (GObject *object,
         g_free (self->dictionary);
         self->dictionary = g_value_dup_string (value);
         break;
+      case PROP_THREADS:
+        self->n_threads = g_value_get_uint (value);
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -453,6 +647,10 @@ el_pocketsphinx_transcriber_class_init (ElPocketsphinxTranscriberClass *klass)
                            G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_DICTIONARY] = g_param_spec_string (
       "dictionary", NULL, NULL, NULL, G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* 0: one per processor, at most MAX_DECODERS */
+  properties[PROP_THREADS] =
+      g_param_spec_uint ("threads", NULL, NULL, 0, MAX_DECODERS, 0,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

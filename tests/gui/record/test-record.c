@@ -118,7 +118,7 @@ vmic_ensure (void)
 
   {
     const char *espeak[] = { "espeak-ng", "-v", "en-us", "-s", "175", "-w", raw, SPEECH_TEXT, NULL };
-    const char *sox[] = { "sox", raw, "-r", "16000", "-c", "1", "-b", "16", vmic.wav, NULL };
+    const char *sox[] = { "sox", "-R", raw, "-r", "16000", "-c", "1", "-b", "16", vmic.wav, NULL };
     const char *soxi[] = { "soxi", "-D", vmic.wav, NULL };
     g_autofree char *len = NULL;
 
