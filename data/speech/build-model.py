@@ -14,7 +14,8 @@
   build-model.py dict CORPUS CMUDICT EXTRA OUTPUT.dict
       Every word of the corpus with its pronunciations: the project's EXTRA file (ARPAbet for drug
       names and clinical terms) first, then Debian's CMU dictionary (with its alternative
-      pronunciations "word(2)"). Fails, naming the words, when a word has none.
+      pronunciations "word(2)"); an abbreviation token "d_n_r" is said as its letters' names. Fails,
+      naming the words, when a word has none.
 """
 import collections
 import math
@@ -142,6 +143,15 @@ def read_dict(path, prons, sources, tag):
                 prons[word].append(phones)
 
 
+# The names of the letters, for abbreviation tokens such as "i_v" (gen-corpus.py's ACRONYMS).
+LETTER_NAMES = {
+    "a": "EY", "b": "B IY", "c": "S IY", "d": "D IY", "e": "IY", "f": "EH F", "g": "JH IY",
+    "h": "EY CH", "i": "AY", "j": "JH EY", "k": "K EY", "l": "EH L", "m": "EH M", "n": "EH N",
+    "o": "OW", "p": "P IY", "q": "K Y UW", "r": "AA R", "s": "EH S", "t": "T IY", "u": "Y UW",
+    "v": "V IY", "w": "D AH B AH L Y UW", "x": "EH K S", "y": "W AY", "z": "Z IY",
+}
+
+
 def build_dict(corpus, cmudict, extra, output):
     vocab = set()
     for words in read_sentences(corpus):
@@ -150,6 +160,10 @@ def build_dict(corpus, cmudict, extra, output):
     sources = {}
     read_dict(extra, prons, sources, "extra")
     read_dict(cmudict, prons, sources, "cmu")
+    for w in vocab:
+        letters = w.split("_")
+        if len(letters) > 1 and w not in prons and all(l in LETTER_NAMES for l in letters):
+            prons[w].append(" ".join(LETTER_NAMES[l] for l in letters))
     missing = sorted(w for w in vocab if w not in prons)
     if missing:
         sys.stderr.write("build-model.py: no pronunciation for these corpus words (add them to "

@@ -11,6 +11,9 @@ corpus and the model built from it are the same on every build.
 The test texts in tests/data/speech are written in other words and must stay out of this corpus
 (tests/speech checks it).
 
+Abbreviations spelled out letter by letter ("i v", "d n r") are written as one token each ("i_v",
+"d_n_r"; see ACRONYMS).
+
 Usage: gen-corpus.py OUTPUT [N_SENTENCES]
 """
 import random
@@ -583,6 +586,59 @@ OPENERS = ["okay", "alright", "so", "and", "next", "next up", "last one", "last 
 CONJUNCTIONS = ["and", "so", "but", "and then", "also", "", "", "", "which means", "because"]
 
 
+# Letter-by-letter abbreviations, written as one token ("i_v", "d_n_r") so that the recogniser
+# hears them as one word of several letters: single letters as words of their own are short and
+# cheap, and the decoder sprinkled them over anything it did not recognise ("u", "q", "r"). The
+# transcriber writes such a token back as its letters ("i v"). build-model.py makes each token's
+# pronunciation from the letters' names.
+ACRONYMS = [tuple(a.split()) for a in [
+    "i v", "i m", "p o", "p r", "p r n", "b i d", "t i d", "n p o", "i n r", "u o", "b p", "h r", "r r",
+    "w b c", "c b c", "b m p", "a b g", "e k g", "e e g", "c t", "m r i", "e d", "e r", "i c u", "p a",
+    "n p", "p t", "o t", "g i", "g u", "n g", "j p", "i j", "a c", "p c a", "d n r", "d n i", "c p r",
+    "n k d a", "c o p d", "c h f", "d v t", "t i a", "u t i", "t b", "r s v", "e s b l", "v r e",
+    "m r s a", "c i w a",
+]]
+ACRONYM_MAX = max(len(a) for a in ACRONYMS)
+
+
+def join_acronyms(words):
+    """Runs of single letters as abbreviation tokens: the segmentation with the fewest pieces, where
+    a letter left on its own costs more than an abbreviation, except the words "a" and "i"
+    ("a c o p d exacerbation" is "a c_o_p_d", not "a_c o p d")."""
+    known = set(ACRONYMS)
+    out = []
+    i = 0
+    while i < len(words):
+        if len(words[i]) != 1:
+            out.append(words[i])
+            i += 1
+            continue
+        j = i
+        while j < len(words) and len(words[j]) == 1:
+            j += 1
+        run = words[i:j]
+        cost = [0] + [None] * len(run)
+        back = [None] * (len(run) + 1)
+        for k in range(len(run)):
+            if cost[k] is None:
+                continue
+            single = cost[k] + (1 if run[k] in ("a", "i") else 5)
+            if cost[k + 1] is None or single < cost[k + 1]:
+                cost[k + 1], back[k + 1] = single, (k, run[k])
+            for n in range(2, min(ACRONYM_MAX, len(run) - k) + 1):
+                token = tuple(run[k:k + n])
+                if token in known and (cost[k + n] is None or cost[k] + 1 < cost[k + n]):
+                    cost[k + n], back[k + n] = cost[k] + 1, (k, "_".join(token))
+        pieces = []
+        k = len(run)
+        while k > 0:
+            k, piece = back[k]
+            pieces.append(piece)
+        out.extend(reversed(pieces))
+        i = j
+    return out
+
+
 def spoken_line(funcs):
     """One line as people talk: a clause, sometimes after an opener, sometimes run on into more."""
     parts = []
@@ -605,7 +661,7 @@ def main():
     seen = set()
     lines = []
     while len(lines) < n:
-        s = " ".join(spoken_line(funcs).split())
+        s = " ".join(join_acronyms(spoken_line(funcs).split()))
         if s and s not in seen:
             seen.add(s)
             lines.append(s)

@@ -16,20 +16,26 @@ compare_strings (gconstpointer a, gconstpointer b)
 }
 
 GPtrArray *
-speech_test_text_paths (void)
+speech_test_text_paths_in (const char *folder, const char *prefix)
 {
   const char *root = g_getenv ("EL_SOURCE_ROOT");
-  g_autofree char *dir_path = g_build_filename (root != NULL ? root : ".", "tests", "data", "speech", NULL);
+  g_autofree char *dir_path = g_build_filename (root != NULL ? root : ".", "tests", "data", folder, NULL);
   g_autoptr (GDir) dir = g_dir_open (dir_path, 0, NULL);
   GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
   const char *name;
 
   g_assert_nonnull (dir);
   while ((name = g_dir_read_name (dir)) != NULL)
-    if (g_str_has_prefix (name, "handoff-") && g_str_has_suffix (name, ".txt"))
+    if (g_str_has_prefix (name, prefix) && g_str_has_suffix (name, ".txt"))
       g_ptr_array_add (paths, g_build_filename (dir_path, name, NULL));
   g_ptr_array_sort (paths, compare_strings);
   return paths;
+}
+
+GPtrArray *
+speech_test_text_paths (void)
+{
+  return speech_test_text_paths_in ("speech", "handoff-");
 }
 
 char *

@@ -12,6 +12,8 @@ G_BEGIN_DECLS
  */
 
 /* The paths of tests/data/speech/handoff-*.txt, sorted. */
+/* tests/data/FOLDER/PREFIX*.txt, sorted (the tuning handoffs: "speech-dev", "dev-"). */
+GPtrArray *speech_test_text_paths_in (const char *folder, const char *prefix);
 GPtrArray *speech_test_text_paths (void);
 char *speech_test_read_text (const char *path);
 /* Lower case words: letters, digits and apostrophes; everything else separates words. */

@@ -237,6 +237,30 @@ decoded_word_clear (gpointer data)
   g_clear_pointer (&w->word, g_free);
 }
 
+/* Appends @word, or the letters of an abbreviation token ("d_n_r": the language model's one word
+ * for "d n r", data/speech/gen-corpus.py) as words of their own sharing its time. */
+static void
+append_word (GArray *words, const char *word, gint64 start_ms, gint64 end_ms, double confidence)
+{
+  g_auto (GStrv) letters = strchr (word, '_') != NULL ? g_strsplit (word, "_", -1) : NULL;
+  guint n = letters != NULL ? g_strv_length (letters) : 1;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *text = letters != NULL ? letters[i] : word;
+      DecodedWord w = { g_strdup (text), start_ms + (end_ms - start_ms) * i / n,
+                        start_ms + (end_ms - start_ms) * (i + 1) / n, confidence };
+
+      if (*text != '\0')
+        g_array_append_val (words, w);
+      else
+        g_free (w.word);
+    }
+  /* the letters are PHI as much as the word: wipe them (@word is the caller's) */
+  for (guint i = 0; letters != NULL && letters[i] != NULL; i++)
+    memset (letters[i], 0, strlen (letters[i]));
+}
+
 /* Called with self->lock held, on one decoder by one thread at a time. Appends the words of one
  * utterance to @words (DecodedWord). */
 static gboolean
@@ -303,11 +327,8 @@ decode_utterance (ps_decoder_t *decoder,
       /* The last frames can reach past the audio (feature windows): keep times inside the utterance. */
       start_ms = CLAMP (offset_ms + (gint64) MAX (sf, 0) * 10, offset_ms, utt_end_ms);
       end_ms = CLAMP (offset_ms + (gint64) (MAX (ef, sf) + 1) * 10, start_ms, utt_end_ms);
-      {
-        DecodedWord w = { g_steal_pointer (&clean), start_ms, end_ms, CLAMP (confidence, 0.0, 1.0) };
-
-        g_array_append_val (words, w);
-      }
+      append_word (words, clean, start_ms, end_ms, CLAMP (confidence, 0.0, 1.0));
+      memset (clean, 0, strlen (clean));
     }
   return TRUE;
 }
