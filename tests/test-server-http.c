@@ -1527,6 +1527,19 @@ test_slow_clients (void)
     g_assert_null (r);
   }
   {
+    /* a kept-alive connection that stays silent after its answer is closed too */
+    g_autoptr (GSocketConnection) c = raw_connect (port);
+    const char *health_request = "GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n";
+    g_autoptr (Response) first = NULL;
+
+    raw_write (c, health_request, strlen (health_request));
+    first = raw_read_response (c);
+    g_assert_nonnull (first);
+    g_assert_cmpuint (first->status, ==, 200);
+    g_assert_null (header (first, "Connection"));
+    g_assert_null (raw_read_response (c)); /* the end of the stream, after about 300 ms */
+  }
+  {
     g_autoptr (Response) r = http_get (session, server, "/api/health");
     g_assert_cmpuint (r->status, ==, 200);
   }

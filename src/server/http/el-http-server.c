@@ -70,7 +70,7 @@ struct _ElHttpServer
   guint n_in_flight;
   guint n_lingering;        /* connections closed early, still draining the client's bytes */
   GHashTable *active;       /* ElHttpRequest (a reference each) */
-  GHashTable *idle_watches; /* GSocket (borrowed: its source holds it) -> GSource, libsoup < 3.3 */
+  GHashTable *idle_watches; /* GSocket (borrowed: its watch holds it) -> IdleWatch, libsoup < 3.3 */
   GPtrArray *shutdown_hooks;
   guint port;
 
@@ -305,14 +305,39 @@ finish_message (ElHttpServer *self, SoupServerMessage *msg, gboolean aborted)
  * Kept-alive connections on libsoup before 3.3. Between two requests such a libsoup does not
  * notice that the client closed the connection (upstream commit d20c6601): the socket stayed open
  * for the life of the process. So from the end of each answer until the next request starts, the
- * server watches the socket itself; when the client has gone (end of stream or an error) it
- * closes the socket. A request that arrives is left to libsoup (::request-started drops the watch).
+ * server watches the socket itself; when the client has gone (end of stream or an error), or has
+ * said nothing for the I/O timeout, it closes the socket. A request that arrives is left to
+ * libsoup (::request-started drops the watch).
  */
+
+typedef struct
+{
+  ElHttpServer *server; /* borrowed: the server drops its watches before it goes */
+  GSocket *socket;
+  GSource *io;
+  GSource *timer; /* NULL without an I/O timeout */
+} IdleWatch;
+
+static void
+idle_watch_free (gpointer data)
+{
+  IdleWatch *watch = data;
+
+  g_source_destroy (watch->io);
+  g_source_unref (watch->io);
+  if (watch->timer != NULL)
+    {
+      g_source_destroy (watch->timer);
+      g_source_unref (watch->timer);
+    }
+  g_object_unref (watch->socket);
+  g_free (watch);
+}
 
 static gboolean
 idle_connection_cb (GSocket *socket, GIOCondition condition, gpointer user_data)
 {
-  ElHttpServer *self = user_data;
+  IdleWatch *watch = user_data;
 
   if (!g_socket_is_closed (socket))
     {
@@ -325,30 +350,42 @@ idle_connection_cb (GSocket *socket, GIOCondition condition, gpointer user_data)
         g_socket_close (socket, NULL); /* the client has gone */
       /* n > 0: the next request, libsoup reads it */
     }
-  g_hash_table_remove (self->idle_watches, socket); /* the source, from its own callback */
+  g_hash_table_remove (watch->server->idle_watches, socket); /* frees the watch */
   return G_SOURCE_REMOVE;
 }
 
-static void
-idle_source_free (gpointer source)
+static gboolean
+idle_timeout_cb (gpointer user_data)
 {
-  g_source_destroy (source);
-  g_source_unref (source);
+  IdleWatch *watch = user_data;
+
+  g_socket_close (watch->socket, NULL); /* silent for the I/O timeout */
+  g_hash_table_remove (watch->server->idle_watches, watch->socket);
+  return G_SOURCE_REMOVE;
 }
 
 static void
 idle_watch_start (ElHttpServer *self, SoupServerMessage *msg)
 {
   GSocket *socket = soup_server_message_get_socket (msg);
-  GSource *source;
+  IdleWatch *watch;
 
   if (self->idle_watches == NULL || socket == NULL || g_socket_is_closed (socket) ||
       g_hash_table_contains (self->idle_watches, socket))
     return;
-  source = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
-  g_source_set_callback (source, G_SOURCE_FUNC (idle_connection_cb), self, NULL);
-  g_source_attach (source, self->main_context);
-  g_hash_table_insert (self->idle_watches, socket, source);
+  watch = g_new0 (IdleWatch, 1);
+  watch->server = self;
+  watch->socket = g_object_ref (socket);
+  watch->io = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+  g_source_set_callback (watch->io, G_SOURCE_FUNC (idle_connection_cb), watch, NULL);
+  g_source_attach (watch->io, self->main_context);
+  if (self->io_timeout_ms > 0)
+    {
+      watch->timer = g_timeout_source_new (self->io_timeout_ms);
+      g_source_set_callback (watch->timer, idle_timeout_cb, watch, NULL);
+      g_source_attach (watch->timer, self->main_context);
+    }
+  g_hash_table_insert (self->idle_watches, socket, watch);
 }
 
 static void
@@ -1213,7 +1250,7 @@ el_http_server_init (ElHttpServer *self)
       g_hash_table_new_full (g_direct_hash, g_direct_equal, (GDestroyNotify) el_http_request_unref, NULL);
   self->shutdown_hooks = g_ptr_array_new_with_free_func ((GDestroyNotify) shutdown_hook_free);
   if (!soup_check_version (3, 3, 0))
-    self->idle_watches = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, idle_source_free);
+    self->idle_watches = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, idle_watch_free);
   self->io_timeout_ms = EL_HTTP_DEFAULT_IO_TIMEOUT_MS;
   self->rate_limit_enabled = TRUE;
   self->rate_limit_max = 100;

@@ -48,7 +48,7 @@ G_BEGIN_DECLS
  * that a client closed a kept-alive connection between two requests (upstream commit d20c6601): its
  * socket and descriptor would stay open for the life of the process. With such a libsoup the server
  * watches each connection itself from the end of an answer until the next request starts, and
- * closes the socket when the client has gone. libsoup 3.2 also keeps about 330 bytes (the accepted
+ * closes the socket when the client has gone or has been silent for the I/O timeout. libsoup 3.2 also keeps about 330 bytes (the accepted
  * GSocket object, its descriptor closed) of every connection for the life of the process — about
  * 1.6 MiB per 5,000 connections measured here; README's operations section says how to bound it (a
  * nightly graceful restart) until Debian ships libsoup >= 3.3.
