@@ -1925,6 +1925,7 @@ main (int argc, char **argv)
   ADD ("corrupt/detected-and-recovered", test_corrupt_recover);
 #undef ADD
   rc = g_test_run ();
+  el_store_join_exiting_workers ();
   if (crash_dir != NULL)
     el_test_remove_tree (crash_dir);
   return rc;

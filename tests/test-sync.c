@@ -1352,6 +1352,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/el/client/sync/triggers", test_triggers);
   g_test_add_func ("/el/client/sync/recording", test_recording);
   status = g_test_run ();
+  el_store_join_exiting_workers ();
 
   g_assert_cmpint (el_test_server_stop (server), ==, 0);
   el_test_server_free (server);

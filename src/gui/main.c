@@ -5,11 +5,13 @@
 #include <locale.h>
 
 #include "el-application.h"
+#include "el-store.h"
 
 int
 main (int argc, char *argv[])
 {
   g_autoptr (ElApplication) app = NULL;
+  int status;
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
@@ -17,5 +19,9 @@ main (int argc, char *argv[])
   textdomain (GETTEXT_PACKAGE);
 
   app = el_application_new ();
-  return g_application_run (G_APPLICATION (app), argc, argv);
+  status = g_application_run (G_APPLICATION (app), argc, argv);
+  g_clear_object (&app);
+  /* a cache closed on its own worker thread finishes its last writes before the process ends */
+  el_store_join_exiting_workers ();
+  return status;
 }

@@ -791,6 +791,8 @@ test_store_reload (void)
 int
 main (int argc, char **argv)
 {
+  int status;
+
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/el/census/normalize", test_normalize);
@@ -804,5 +806,7 @@ main (int argc, char **argv)
   g_test_add_func ("/el/census/minimal-splice-and-reuse", test_minimal_splice_and_reuse);
   g_test_add_func ("/el/census/store-reload", test_store_reload);
 
-  return g_test_run ();
+  status = g_test_run ();
+  el_store_join_exiting_workers ();
+  return status;
 }

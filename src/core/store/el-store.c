@@ -431,6 +431,31 @@ worker_main (gpointer data)
   return NULL;
 }
 
+/* Workers whose store went away on the worker itself: exiting on their own, joined by
+ * el_store_join_exiting_workers(). */
+static GMutex exiting_lock;
+static GPtrArray *exiting_workers; /* GThread */
+
+/**
+ * el_store_join_exiting_workers:
+ *
+ * Waits for the worker threads of stores that were finalized on their own worker (they finish
+ * closing their database on their own). Call it before the process exits, so that no database is
+ * still being closed and every worker has let go of its thread state (OpenSSL's random generator
+ * among it) when the process ends.
+ */
+void
+el_store_join_exiting_workers (void)
+{
+  g_autoptr (GPtrArray) threads = NULL;
+
+  g_mutex_lock (&exiting_lock);
+  threads = g_steal_pointer (&exiting_workers);
+  g_mutex_unlock (&exiting_lock);
+  for (guint i = 0; threads != NULL && i < threads->len; i++)
+    g_thread_join (threads->pdata[i]);
+}
+
 static void
 el_store_finalize (GObject *object)
 {
@@ -439,9 +464,15 @@ el_store_finalize (GObject *object)
 
   g_async_queue_push (self->queue, quit);
   /* The last reference can go away on the worker itself (a task freed there): then it exits on its
-   * own after the current job. */
+   * own after the current job, and is joined later. */
   if (g_thread_self () == self->thread)
-    g_thread_unref (self->thread);
+    {
+      g_mutex_lock (&exiting_lock);
+      if (exiting_workers == NULL)
+        exiting_workers = g_ptr_array_new ();
+      g_ptr_array_add (exiting_workers, self->thread);
+      g_mutex_unlock (&exiting_lock);
+    }
   else
     g_thread_join (self->thread);
   g_async_queue_unref (self->queue);

@@ -405,6 +405,10 @@ G_DECLARE_FINAL_TYPE (ElStore, el_store, EL, STORE, GObject)
 char *el_store_path_for_account (const char *data_dir, const char *server_url, const char *account);
 
 /* Open (create, migrate, check). */
+/* Waits for the workers of stores finalized on their own worker thread (see el-store.c); call it
+ * before the process exits. */
+void el_store_join_exiting_workers (void);
+
 void el_store_open_async (const char *path,
                           ElVault *vault,
                           GCancellable *cancellable,
