@@ -482,8 +482,10 @@ format_vitals (ElSbarVitals *vitals)
   return join_items (parts);
 }
 
+/* A list field: "not recorded" when absent, "None" when empty, else each item as @format_item
+ * writes it, joined. */
 static char *
-format_items (GPtrArray *items)
+format_list (GPtrArray *items, char *(*format_item) (gconstpointer item))
 {
   g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
 
@@ -492,97 +494,62 @@ format_items (GPtrArray *items)
   if (items->len == 0)
     return g_strdup (C_ ("list", "None"));
   for (guint i = 0; i < items->len; i++)
-    g_ptr_array_add (parts, g_strdup (((ElSbarItem *) g_ptr_array_index (items, i))->description));
+    g_ptr_array_add (parts, format_item (g_ptr_array_index (items, i)));
   return join_items (parts);
 }
 
 static char *
-format_meds (GPtrArray *items)
+format_item (gconstpointer data)
 {
-  g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
-
-  if (items == NULL)
-    return not_recorded ();
-  if (items->len == 0)
-    return g_strdup (C_ ("list", "None"));
-  for (guint i = 0; i < items->len; i++)
-    {
-      ElSbarMedDue *med = g_ptr_array_index (items, i);
-      GString *text = g_string_new (med->name);
-
-      if (med->dose != NULL)
-        g_string_append_printf (text, " %s", med->dose);
-      if (med->route != NULL)
-        g_string_append_printf (text, " %s", med->route);
-      if (med->time != NULL)
-        /* Translators: when a medication is due on the printed report (" at 21:00"). */
-        g_string_append_printf (text, _ (" at %s"), med->time);
-      g_ptr_array_add (parts, g_string_free (text, FALSE));
-    }
-  return join_items (parts);
+  return g_strdup (((const ElSbarItem *) data)->description);
 }
 
 static char *
-format_pending (GPtrArray *items)
+format_med (gconstpointer data)
 {
-  g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  const ElSbarMedDue *med = data;
+  GString *text = g_string_new (med->name);
 
-  if (items == NULL)
-    return not_recorded ();
-  if (items->len == 0)
-    return g_strdup (C_ ("list", "None"));
-  for (guint i = 0; i < items->len; i++)
-    {
-      ElSbarPending *pending = g_ptr_array_index (items, i);
-
-      /* Translators: a pending result: its kind and what it is ("Lab: potassium"). */
-      g_ptr_array_add (
-          parts, g_strdup_printf (_ ("%s: %s"), pending_kind_label (pending->kind), pending->description));
-    }
-  return join_items (parts);
+  if (med->dose != NULL)
+    g_string_append_printf (text, " %s", med->dose);
+  if (med->route != NULL)
+    g_string_append_printf (text, " %s", med->route);
+  if (med->time != NULL)
+    /* Translators: when a medication is due on the printed report (" at 21:00"). */
+    g_string_append_printf (text, _ (" at %s"), med->time);
+  return g_string_free (text, FALSE);
 }
 
 static char *
-format_todos (GPtrArray *items)
+format_pending (gconstpointer data)
 {
-  g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  const ElSbarPending *pending = data;
 
-  if (items == NULL)
-    return not_recorded ();
-  if (items->len == 0)
-    return g_strdup (C_ ("list", "None"));
-  for (guint i = 0; i < items->len; i++)
-    {
-      ElSbarTodo *todo = g_ptr_array_index (items, i);
-      GString *text = g_string_new (todo->description);
-
-      if (todo->owner != NULL)
-        g_string_append_printf (text, _ (" (%s)"), todo->owner);
-      if (todo->due != NULL)
-        /* Translators: when a to-do is due on the printed report (" by 18:00"). */
-        g_string_append_printf (text, _ (" by %s"), todo->due);
-      g_ptr_array_add (parts, g_string_free (text, FALSE));
-    }
-  return join_items (parts);
+  /* Translators: a pending result: its kind and what it is ("Lab: potassium"). */
+  return g_strdup_printf (_ ("%s: %s"), pending_kind_label (pending->kind), pending->description);
 }
 
 static char *
-format_contingencies (GPtrArray *items)
+format_todo (gconstpointer data)
 {
-  g_autoptr (GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  const ElSbarTodo *todo = data;
+  GString *text = g_string_new (todo->description);
 
-  if (items == NULL)
-    return not_recorded ();
-  if (items->len == 0)
-    return g_strdup (C_ ("list", "None"));
-  for (guint i = 0; i < items->len; i++)
-    {
-      ElSbarContingency *c = g_ptr_array_index (items, i);
+  if (todo->owner != NULL)
+    g_string_append_printf (text, _ (" (%s)"), todo->owner);
+  if (todo->due != NULL)
+    /* Translators: when a to-do is due on the printed report (" by 18:00"). */
+    g_string_append_printf (text, _ (" by %s"), todo->due);
+  return g_string_free (text, FALSE);
+}
 
-      /* Translators: an if/then plan on the printed report. */
-      g_ptr_array_add (parts, g_strdup_printf (_ ("if %s, then %s"), c->condition, c->action));
-    }
-  return join_items (parts);
+static char *
+format_contingency (gconstpointer data)
+{
+  const ElSbarContingency *c = data;
+
+  /* Translators: an if/then plan on the printed report. */
+  return g_strdup_printf (_ ("if %s, then %s"), c->condition, c->action);
 }
 
 static char *
@@ -1046,15 +1013,16 @@ build_entry_blocks (Paginated *p, ReportEntry *entry)
   add_text_field (p, "diagnosis", el_sbar_fields_get_diagnosis (fields));
   add_text_field (p, "history", el_sbar_fields_get_history (fields));
   add_field (p, "vitals", format_vitals (el_sbar_fields_get_vitals (fields)));
-  add_field (p, "lines_drains_airways", format_items (el_sbar_fields_get_lines_drains_airways (fields)));
+  add_field (p, "lines_drains_airways",
+             format_list (el_sbar_fields_get_lines_drains_airways (fields), format_item));
   if (el_sbar_fields_get_infusions (fields) != NULL)
-    add_field (p, "infusions", format_items (el_sbar_fields_get_infusions (fields)));
+    add_field (p, "infusions", format_list (el_sbar_fields_get_infusions (fields), format_item));
   add_text_field (p, "diet", el_sbar_fields_get_diet (fields));
   add_text_field (p, "mobility", el_sbar_fields_get_mobility (fields));
-  add_field (p, "meds_due", format_meds (el_sbar_fields_get_meds_due (fields)));
-  add_field (p, "pending", format_pending (el_sbar_fields_get_pending (fields)));
-  add_field (p, "todos", format_todos (el_sbar_fields_get_todos (fields)));
-  add_field (p, "contingencies", format_contingencies (el_sbar_fields_get_contingencies (fields)));
+  add_field (p, "meds_due", format_list (el_sbar_fields_get_meds_due (fields), format_med));
+  add_field (p, "pending", format_list (el_sbar_fields_get_pending (fields), format_pending));
+  add_field (p, "todos", format_list (el_sbar_fields_get_todos (fields), format_todo));
+  add_field (p, "contingencies", format_list (el_sbar_fields_get_contingencies (fields), format_contingency));
   add_text_field (p, "family_discharge", el_sbar_fields_get_family_discharge (fields));
 }
 

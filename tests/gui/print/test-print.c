@@ -287,6 +287,38 @@ test_export_patient (void)
   }
   assert_contains (text, "Completeness");
   assert_contains (text, "Vital signs");
+  /* The list fields, each item as the report words it: at least one of them is filled in */
+  {
+    ElSbarFields *fields = el_sbar_version_get_fields (sbar->version);
+    GPtrArray *contingencies = el_sbar_fields_get_contingencies (fields);
+    GPtrArray *todos = el_sbar_fields_get_todos (fields);
+    GPtrArray *pending = el_sbar_fields_get_pending (fields);
+    guint checked = 0;
+
+    for (guint i = 0; contingencies != NULL && i < contingencies->len; i++, checked++)
+      {
+        ElSbarContingency *c = g_ptr_array_index (contingencies, i);
+        g_autofree char *words = g_strdup_printf ("if %s, then", c->condition);
+        g_autofree char *start = first_words (words, 6);
+
+        assert_contains (body, start);
+      }
+    for (guint i = 0; todos != NULL && i < todos->len; i++, checked++)
+      {
+        g_autofree char *start = first_words (((ElSbarTodo *) g_ptr_array_index (todos, i))->description, 6);
+
+        assert_contains (body, start);
+      }
+    for (guint i = 0; pending != NULL && i < pending->len; i++, checked++)
+      {
+        ElSbarPending *item = g_ptr_array_index (pending, i);
+        g_autofree char *start = first_words (item->description, 6);
+
+        assert_contains (body, start);
+      }
+    g_test_message ("%u list items checked on the printed report", checked);
+    g_assert_cmpuint (checked, >, 0);
+  }
   /* One patient only: nobody else's name. */
   for (guint i = 0; i < entries->len; i++)
     {
