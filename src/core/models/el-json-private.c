@@ -556,20 +556,57 @@ needs_escape (guchar c)
   return c < 0x20 || c == '"' || c == '\\';
 }
 
+#define BYTES_OF(b) (G_GUINT64_CONSTANT (0x0101010101010101) * (b))
+#define HIGH_BITS   BYTES_OF (0x80)
+
+/* Whether any of the 8 bytes of @v needs an escape: one below 0x20, a quote or a backslash (the bit
+ * tricks "has a byte less than n" and "has a zero byte", exact as yes/no answers). */
+static inline gboolean
+word_needs_escape (guint64 v)
+{
+  guint64 quote = v ^ BYTES_OF ('"');
+  guint64 backslash = v ^ BYTES_OF ('\\');
+  guint64 below_space = (v - BYTES_OF (0x20)) & ~v;
+  guint64 is_quote = (quote - BYTES_OF (1)) & ~quote;
+  guint64 is_backslash = (backslash - BYTES_OF (1)) & ~backslash;
+
+  return ((below_space | is_quote | is_backslash) & HIGH_BITS) != 0;
+}
+
+/* The bytes escapes add to @len bytes of @s, eight at a time where none is needed (most text). */
+static gsize
+escaped_extra (const guchar *s, gsize len)
+{
+  gsize extra = 0;
+  gsize i = 0;
+
+  for (; i + 8 <= len; i += 8)
+    {
+      guint64 v;
+
+      memcpy (&v, s + i, sizeof v);
+      if (G_LIKELY (!word_needs_escape (v)))
+        continue;
+      for (gsize j = i; j < i + 8; j++)
+        if (needs_escape (s[j]))
+          extra += short_escape (s[j]) != NULL ? 1 : 5;
+    }
+  for (; i < len; i++)
+    if (needs_escape (s[i]))
+      extra += short_escape (s[i]) != NULL ? 1 : 5;
+  return extra;
+}
+
 /* Measures the escaped text first, then writes it into the string in place: one allocation at
  * most, no call per piece (the list endpoints write thousands of strings per response). */
 static void
 append_string (GString *out, const char *str)
 {
   const guchar *s = (const guchar *) str;
-  gsize len = 0;
-  gsize escaped = 0;
+  gsize len = strlen (str);
+  gsize escaped = escaped_extra (s, len);
   gsize start = out->len;
   char *p;
-
-  for (; s[len] != '\0'; len++)
-    if (G_UNLIKELY (needs_escape (s[len])))
-      escaped += short_escape (s[len]) != NULL ? 1 : 5;
 
   g_string_set_size (out, start + len + escaped + 2);
   p = out->str + start;
