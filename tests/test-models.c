@@ -1671,7 +1671,9 @@ test_json_string_escape (void)
         }
   for (guint round = 0; round < 20000; round++)
     {
-      static const char pool[] = { '"', '\\', '\n', '\x01', '\x1f', ' ', '!', '#', '[', ']', 'A', 'z', '\x7f' };
+      static const char pool[] = {
+        '"', '\\', '\n', '\x01', '\x1f', ' ', '!', '#', '[', ']', 'A', 'z', '\x7f'
+      };
       guint len = (guint) g_test_rand_int_range (0, 31);
       g_autoptr (GString) json = g_string_new (NULL);
       g_autoptr (JsonParser) parser = json_parser_new ();
