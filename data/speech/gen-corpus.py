@@ -109,6 +109,7 @@ DRUGS = [
     ("piperacillin tazobactam", ["three point three seven five grams", "four point five grams"], ["i v"]),
     ("zosyn", ["three point three seven five grams", "four point five grams"], ["i v"]),
     ("ceftriaxone", ["one gram", "two grams"], ["i v"]),
+    ("cefazolin", ["one gram", "two grams"], ["i v"]),
     ("cefepime", ["one gram", "two grams"], ["i v"]),
     ("meropenem", ["one gram", "five hundred milligrams"], ["i v"]),
     ("levofloxacin", ["seven hundred fifty milligrams", "five hundred milligrams"], ["i v", "p o", "by mouth"]),

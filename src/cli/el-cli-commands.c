@@ -1481,6 +1481,7 @@ static const char *const sbar_options[] = { "version=", NULL };
 static const char *const edit_options[] = { "situation=", "background=", "assessment=", "recommendation=",
                                             NULL };
 static const char *const export_options[] = { "format=", NULL };
+static const char *const transcribe_options[] = { "voice-profile=", NULL };
 
 static const ElCliCommand commands[] = {
   { "login", "EMAIL", "sign in (password on stdin), keep the session in the keyring, create the cache",
@@ -1501,9 +1502,13 @@ static const ElCliCommand commands[] = {
     cmd_conflicts },
   { "export", "HANDOFF [--format json|text]", "a handoff's report with its patient", export_options, 1, 1,
     cmd_export },
-  { "transcribe", "FILE.wav|FILE.ogg",
+  { "transcribe", "FILE.wav|FILE.ogg [--voice-profile DIR]",
     "offline speech recognition: the text, each word's time and the real-time factor (no account)",
-    no_options, 1, 1, el_cli_cmd_transcribe },
+    transcribe_options, 1, 1, el_cli_cmd_transcribe },
+  { "enroll", "PROFILE_DIR RECORDING TEXT.txt [RECORDING TEXT.txt ...]",
+    "a voice profile: the offline recogniser adapted to the speaker of the recordings, who read the texts "
+    "(no account)",
+    no_options, 3, 99, el_cli_cmd_enroll },
   { "extract", "TRANSCRIPT.txt",
     "an SBAR draft from a transcript: sections, fields with their spans, flags, completeness (no account)",
     no_options, 1, 1, el_cli_cmd_extract },

@@ -8,7 +8,10 @@
 #include <openssl/crypto.h>
 #include <string.h>
 
+#include "el-pocketsphinx-transcriber.h"
 #include "el-speech-engines.h"
+#include "el-speech-model.h"
+#include "el-voice-profile.h"
 
 /* Recordings larger than this are refused (an hour of WAV at 16 kHz mono is ~115 MB). */
 #define CLI_MAX_AUDIO_BYTES (256 * 1024 * 1024)
@@ -158,6 +161,24 @@ el_cli_cmd_transcribe (ElCli *cli)
       el_cli_fail (cli, EL_CLI_EXIT_USAGE, "transcribe: SPEECH_ENGINE=none");
       return;
     }
+  if (el_cli_option (cli, "voice-profile") != NULL)
+    {
+      const char *profile = el_cli_option (cli, "voice-profile");
+
+      if (!EL_IS_POCKETSPHINX_TRANSCRIBER (transcriber))
+        {
+          el_cli_fail (cli, EL_CLI_EXIT_USAGE, "transcribe: a voice profile is for the offline engine");
+          return;
+        }
+      if (!el_voice_profile_is_present (profile))
+        {
+          el_cli_fail (cli, EL_CLI_EXIT_USAGE, "transcribe: %s is not a voice profile (see `enroll`)",
+                       profile);
+          return;
+        }
+      g_clear_object (&transcriber);
+      transcriber = g_object_new (EL_TYPE_POCKETSPHINX_TRANSCRIBER, "acoustic-model", profile, NULL);
+    }
   el_transcriber_transcribe_async (transcriber, audio, content_type, cli->cancellable, transcribed_cb, cli);
 }
 
@@ -257,4 +278,78 @@ el_cli_cmd_extract (ElCli *cli)
   transcript = el_transcript_new_from_text (text, "text");
   OPENSSL_cleanse (text, len);
   el_sbar_extractor_extract_async (extractor, transcript, cli->cancellable, extracted_cb, cli);
+}
+
+/* ---- enroll ---- */
+
+static void
+enrolled_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ElCli *cli = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!el_voice_profile_build_finish (result, &error))
+    {
+      el_cli_fail (
+          cli,
+          g_error_matches (error, EL_TRANSCRIBER_ERROR, EL_TRANSCRIBER_ERROR_ENGINE) ||
+                  g_error_matches (error, EL_TRANSCRIBER_ERROR, EL_TRANSCRIBER_ERROR_UNSUPPORTED_AUDIO)
+              ? EL_CLI_EXIT_USAGE
+              : EL_CLI_EXIT_LOCAL,
+          "enroll: %s", error->message);
+      return;
+    }
+  if (cli->json)
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      g_autoptr (JsonNode) root = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "ok");
+      json_builder_add_boolean_value (b, TRUE);
+      json_builder_set_member_name (b, "voice_profile");
+      json_builder_add_string_value (b, cli->args[0]);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      el_cli_print_json (cli, root);
+    }
+  else
+    el_cli_print ("voice profile written to %s (use: transcribe --voice-profile %s FILE)\n", cli->args[0],
+                  cli->args[0]);
+  el_cli_done (cli);
+}
+
+void
+el_cli_cmd_enroll (ElCli *cli)
+{
+  g_autoptr (GPtrArray) recordings = g_ptr_array_new ();
+  g_autoptr (GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *acoustic = el_speech_acoustic_model_dir ();
+  g_autofree char *dictionary = el_speech_dictionary_path ();
+  guint n = g_strv_length (cli->args);
+
+  if (n < 3 || n % 2 != 1)
+    {
+      el_cli_fail (cli, EL_CLI_EXIT_USAGE,
+                   "enroll: give the profile folder, then pairs of RECORDING TEXT.txt");
+      return;
+    }
+  for (guint i = 1; i + 1 < n; i += 2)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GBytes) text = read_file (cli->args[i + 1], CLI_MAX_TRANSCRIPT_BYTES, &error);
+
+      if (text == NULL)
+        {
+          el_cli_fail (cli, EL_CLI_EXIT_LOCAL, "enroll: %s", error->message);
+          return;
+        }
+      g_ptr_array_add (recordings, cli->args[i]);
+      g_ptr_array_add (texts, g_strndup (g_bytes_get_data (text, NULL), g_bytes_get_size (text)));
+    }
+  g_ptr_array_add (recordings, NULL);
+  g_ptr_array_add (texts, NULL);
+  el_voice_profile_build_async (acoustic, dictionary, (const char *const *) recordings->pdata,
+                                (const char *const *) texts->pdata, cli->args[0], cli->cancellable,
+                                enrolled_cb, cli);
 }
