@@ -322,7 +322,7 @@ enrolled_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 void
 el_cli_cmd_enroll (ElCli *cli)
 {
-  g_autoptr (GPtrArray) recordings = g_ptr_array_new ();
+  g_autoptr (GPtrArray) recordings = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   g_autoptr (GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *acoustic = el_speech_acoustic_model_dir ();
   g_autofree char *dictionary = el_speech_dictionary_path ();
@@ -337,19 +337,19 @@ el_cli_cmd_enroll (ElCli *cli)
   for (guint i = 1; i + 1 < n; i += 2)
     {
       g_autoptr (GError) error = NULL;
-      g_autoptr (GBytes) text = read_file (cli->args[i + 1], CLI_MAX_TRANSCRIPT_BYTES, &error);
+      g_autoptr (GBytes) audio = read_file (cli->args[i], CLI_MAX_AUDIO_BYTES, &error);
+      g_autoptr (GBytes) text =
+          audio != NULL ? read_file (cli->args[i + 1], CLI_MAX_TRANSCRIPT_BYTES, &error) : NULL;
 
       if (text == NULL)
         {
           el_cli_fail (cli, EL_CLI_EXIT_LOCAL, "enroll: %s", error->message);
           return;
         }
-      g_ptr_array_add (recordings, cli->args[i]);
+      g_ptr_array_add (recordings, g_steal_pointer (&audio));
       g_ptr_array_add (texts, g_strndup (g_bytes_get_data (text, NULL), g_bytes_get_size (text)));
     }
-  g_ptr_array_add (recordings, NULL);
   g_ptr_array_add (texts, NULL);
-  el_voice_profile_build_async (acoustic, dictionary, (const char *const *) recordings->pdata,
-                                (const char *const *) texts->pdata, cli->args[0], cli->cancellable,
-                                enrolled_cb, cli);
+  el_voice_profile_build_async (acoustic, dictionary, recordings, (const char *const *) texts->pdata,
+                                cli->args[0], cli->cancellable, enrolled_cb, cli);
 }

@@ -312,7 +312,7 @@ static char *
 enroll (const char *tmp)
 {
   g_autoptr (GPtrArray) dev = speech_test_text_paths_in ("speech-dev", "dev-");
-  g_autoptr (GPtrArray) recordings = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) recordings = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   g_autoptr (GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *acoustic = el_speech_acoustic_model_dir ();
   g_autofree char *dictionary = el_speech_dictionary_path ();
@@ -325,19 +325,18 @@ enroll (const char *tmp)
     {
       g_autofree char *name = g_strdup_printf ("enroll%u", i);
       char *text = speech_test_read_text (dev->pdata[i]);
-      g_autoptr (GBytes) wav = speech_test_synthesise (text, tmp, name, &error);
+      GBytes *wav = speech_test_synthesise (text, tmp, name, &error);
 
       if (wav == NULL)
         g_error ("espeak-ng and sox are needed: %s", error->message);
       speech_s += (g_bytes_get_size (wav) - 44) / 32000.0;
-      g_ptr_array_add (recordings, g_strdup_printf ("%s/%s.wav", tmp, name));
+      g_ptr_array_add (recordings, wav);
       g_ptr_array_add (texts, text);
     }
-  g_ptr_array_add (recordings, NULL);
   g_ptr_array_add (texts, NULL);
   start = g_get_monotonic_time ();
-  if (!el_voice_profile_build (acoustic, dictionary, (const char *const *) recordings->pdata,
-                               (const char *const *) texts->pdata, profile, NULL, &error))
+  if (!el_voice_profile_build (acoustic, dictionary, recordings, (const char *const *) texts->pdata, profile,
+                               NULL, &error))
     g_error ("enrollment: %s", error->message);
   g_print (
       "\nVoice profile: enrolled on the %u handoffs of tests/data/speech-dev (%.0f s of speech, the same "

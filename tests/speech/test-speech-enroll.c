@@ -59,30 +59,26 @@ test_transcript (void)
     }
 }
 
-/* tmpdir/NAME.wav, espeak-ng's reading of @text */
-static char *
+/* espeak-ng's reading of @text, as a WAV file in memory */
+static GBytes *
 spoken (const char *text, const char *name)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) wav = speech_test_synthesise (text, tmpdir, name, &error);
+  GBytes *wav = speech_test_synthesise (text, tmpdir, name, &error);
 
   if (wav == NULL)
     g_error ("espeak-ng and sox are needed to make the test speech: %s", error->message);
-  return g_strdup_printf ("%s/%s.wav", tmpdir, name);
+  return wav;
 }
 
 static double
-wer (ElTranscriber *engine, const char *wav_path, const char *reference)
+wer (ElTranscriber *engine, GBytes *audio, const char *reference)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GMappedFile) mapped = g_mapped_file_new (wav_path, FALSE, &error);
-  g_autoptr (GBytes) audio = NULL;
   g_autoptr (ElTranscript) transcript = NULL;
   g_autoptr (GPtrArray) ref = speech_test_words (reference);
   g_autoptr (GPtrArray) hyp = NULL;
 
-  g_assert_no_error (error);
-  audio = g_mapped_file_get_bytes (mapped);
   transcript = el_transcriber_transcribe_sync (engine, audio, "audio/wav", NULL, &error);
   g_assert_no_error (error);
   hyp = speech_test_words (el_transcript_get_text (transcript));
@@ -113,13 +109,13 @@ test_profile (void)
 {
   g_autoptr (GPtrArray) dev = speech_test_text_paths_in ("speech-dev", "dev-");
   g_autoptr (GPtrArray) test = speech_test_text_paths ();
-  g_autoptr (GPtrArray) recordings = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) recordings = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   g_autoptr (GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *profile = g_build_filename (tmpdir, "profiles", "nurse", NULL);
   g_autofree char *acoustic = el_speech_acoustic_model_dir ();
   g_autofree char *dictionary = el_speech_dictionary_path ();
   g_autofree char *held_out_text = NULL;
-  g_autofree char *held_out = NULL;
+  g_autoptr (GBytes) held_out = NULL;
   g_autoptr (ElTranscriber) stock = NULL;
   g_autoptr (ElTranscriber) adapted = NULL;
   g_autoptr (GAsyncResult) result = NULL;
@@ -136,12 +132,11 @@ test_profile (void)
       g_ptr_array_add (recordings, spoken (text, name));
       g_ptr_array_add (texts, text);
     }
-  g_ptr_array_add (recordings, NULL);
   g_ptr_array_add (texts, NULL);
 
   /* async, as the app calls it */
-  el_voice_profile_build_async (acoustic, dictionary, (const char *const *) recordings->pdata,
-                                (const char *const *) texts->pdata, profile, NULL, build_done_cb, &result);
+  el_voice_profile_build_async (acoustic, dictionary, recordings, (const char *const *) texts->pdata, profile,
+                                NULL, build_done_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (el_voice_profile_build_finish (result, &error));
@@ -197,14 +192,14 @@ test_profile (void)
   g_assert_cmpfloat (adapted_wer, <, stock_wer);
 
   /* built again over itself: replaced whole */
-  g_assert_true (el_voice_profile_build (acoustic, dictionary, (const char *const *) recordings->pdata,
-                                         (const char *const *) texts->pdata, profile, NULL, &error));
+  g_assert_true (el_voice_profile_build (acoustic, dictionary, recordings, (const char *const *) texts->pdata,
+                                         profile, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (el_voice_profile_is_present (profile));
 }
 
 static void
-assert_refused (const char *const *recordings,
+assert_refused (GBytes *const *audio,
                 const char *const *texts,
                 GQuark domain,
                 int code,
@@ -215,7 +210,10 @@ assert_refused (const char *const *recordings,
   g_autofree char *dictionary = el_speech_dictionary_path ();
   g_autofree char *profile = g_build_filename (tmpdir, "refused", NULL);
   g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) recordings = g_ptr_array_new ();
 
+  for (guint i = 0; audio[i] != NULL; i++)
+    g_ptr_array_add (recordings, audio[i]);
   g_assert_false (
       el_voice_profile_build (acoustic, dictionary, recordings, texts, profile, cancellable, &error));
   g_assert_error (error, domain, code);
@@ -237,21 +235,19 @@ static void
 test_refused (void)
 {
   g_autofree char *text = g_strdup ("She is sating ninety one percent on two liters, full code.");
-  g_autofree char *wav = spoken (text, "short");
-  g_autofree char *garbage = g_build_filename (tmpdir, "garbage.wav", NULL);
-  g_autofree char *tone = g_build_filename (tmpdir, "tone.wav", NULL);
-  g_autoptr (GBytes) tone_wav = speech_test_sine_wav (16000, 1, 500);
+  g_autoptr (GBytes) wav = spoken (text, "short");
+  g_autoptr (GBytes) garbage = g_bytes_new_static ("RIFF\x10\0\0\0WAVEnonsense", 20);
+  g_autoptr (GBytes) empty = g_bytes_new_static ("", 0);
+  g_autoptr (GBytes) tone = speech_test_sine_wav (16000, 1, 500);
   g_autoptr (GCancellable) cancelled = g_cancellable_new ();
-  const char *one_wav[] = { wav, NULL };
+  GBytes *one_wav[] = { wav, NULL };
   const char *one_text[] = { text, NULL };
-  const char *none[] = { NULL };
-
-  g_assert_true (g_file_set_contents (garbage, "RIFF\x10\0\0\0WAVEnonsense", 20, NULL));
-  g_assert_true (
-      g_file_set_contents (tone, g_bytes_get_data (tone_wav, NULL), g_bytes_get_size (tone_wav), NULL));
+  GBytes *no_audio[] = { NULL };
+  const char *no_text[] = { NULL };
 
   /* nothing to learn from, or texts that do not pair up */
-  assert_refused (none, none, EL_TRANSCRIBER_ERROR, EL_TRANSCRIBER_ERROR_ENGINE, "one text for each", NULL);
+  assert_refused (no_audio, no_text, EL_TRANSCRIBER_ERROR, EL_TRANSCRIBER_ERROR_ENGINE, "one text for each",
+                  NULL);
   assert_refused (one_wav, (const char *[]){ text, text, NULL }, EL_TRANSCRIBER_ERROR,
                   EL_TRANSCRIBER_ERROR_ENGINE, "one text for each", NULL);
   /* a word no dictionary can say */
@@ -260,12 +256,12 @@ test_refused (void)
   assert_refused (one_wav, (const char *[]){ "  ...  ", NULL }, EL_TRANSCRIBER_ERROR,
                   EL_TRANSCRIBER_ERROR_ENGINE, "no words", NULL);
   /* audio that is not audio, or too little of it */
-  assert_refused ((const char *[]){ garbage, NULL }, one_text, EL_TRANSCRIBER_ERROR,
+  assert_refused ((GBytes *[]){ garbage, NULL }, one_text, EL_TRANSCRIBER_ERROR,
                   EL_TRANSCRIBER_ERROR_UNSUPPORTED_AUDIO, NULL, NULL);
-  assert_refused ((const char *[]){ tone, NULL }, one_text, EL_TRANSCRIBER_ERROR,
+  assert_refused ((GBytes *[]){ empty, NULL }, one_text, EL_TRANSCRIBER_ERROR,
+                  EL_TRANSCRIBER_ERROR_UNSUPPORTED_AUDIO, NULL, NULL);
+  assert_refused ((GBytes *[]){ tone, NULL }, one_text, EL_TRANSCRIBER_ERROR,
                   EL_TRANSCRIBER_ERROR_UNSUPPORTED_AUDIO, "too short", NULL);
-  assert_refused ((const char *[]){ "/nonexistent/recording.wav", NULL }, one_text, G_FILE_ERROR,
-                  G_FILE_ERROR_NOENT, NULL, NULL);
   /* cancelled */
   g_cancellable_cancel (cancelled);
   assert_refused (one_wav, one_text, G_IO_ERROR, G_IO_ERROR_CANCELLED, NULL, cancelled);
@@ -277,9 +273,11 @@ test_refused (void)
   {
     g_autofree char *dictionary = el_speech_dictionary_path ();
     g_autofree char *profile = g_build_filename (tmpdir, "refused", NULL);
+    g_autoptr (GPtrArray) recordings = g_ptr_array_new ();
     g_autoptr (GError) error = NULL;
 
-    g_assert_false (el_voice_profile_build (tmpdir, dictionary, one_wav, one_text, profile, NULL, &error));
+    g_ptr_array_add (recordings, wav);
+    g_assert_false (el_voice_profile_build (tmpdir, dictionary, recordings, one_text, profile, NULL, &error));
     g_assert_error (error, EL_TRANSCRIBER_ERROR, EL_TRANSCRIBER_ERROR_ENGINE);
   }
   g_assert_false (el_voice_profile_is_present (tmpdir));

@@ -512,7 +512,7 @@ front_end_new (const char *base, GError **error)
 static gboolean
 prepare_inputs (const char *base,
                 const char *dictionary,
-                const char *const *recordings,
+                GPtrArray *recordings,
                 const char *const *texts,
                 const char *work,
                 gint64 *audio_ms,
@@ -549,15 +549,13 @@ prepare_inputs (const char *base,
     return FALSE;
 
   *audio_ms = 0;
-  for (guint i = 0; recordings[i] != NULL; i++)
+  for (guint i = 0; i < recordings->len; i++)
     {
       g_autofree char *id = g_strdup_printf ("rec%03u", i);
       g_autofree char *mfc = g_strconcat (mfc_dir, G_DIR_SEPARATOR_S, id, ".mfc", NULL);
       g_autofree char *transcript = el_voice_profile_transcript (texts[i], words);
       g_auto (GStrv) tokens = g_strsplit (transcript, " ", -1);
-      g_autoptr (GBytes) audio = NULL;
       g_autoptr (GBytes) pcm = NULL;
-      g_autoptr (GMappedFile) mapped = NULL;
       gint64 ms = 0;
 
       for (guint t = 0; tokens[t] != NULL; t++)
@@ -582,11 +580,7 @@ prepare_inputs (const char *base,
           goto out;
         }
 
-      mapped = g_mapped_file_new (recordings[i], FALSE, error);
-      if (mapped == NULL)
-        goto out;
-      audio = g_mapped_file_get_bytes (mapped);
-      pcm = el_audio_decode_to_pcm (audio, NULL, &ms, cancellable, error);
+      pcm = el_audio_decode_to_pcm (g_ptr_array_index (recordings, i), NULL, &ms, cancellable, error);
       if (pcm == NULL || !write_features (fe, pcm, mfc, error))
         goto out;
       *audio_ms += ms;
@@ -642,7 +636,7 @@ write_info (const char *dir, guint n_recordings, gint64 audio_ms, GError **error
 gboolean
 el_voice_profile_build (const char *base_acoustic_model,
                         const char *dictionary,
-                        const char *const *recordings,
+                        GPtrArray *recordings,
                         const char *const *texts,
                         const char *out_dir,
                         GCancellable *cancellable,
@@ -665,7 +659,7 @@ el_voice_profile_build (const char *base_acoustic_model,
   g_return_val_if_fail (base_acoustic_model != NULL && dictionary != NULL && out_dir != NULL, FALSE);
   g_return_val_if_fail (recordings != NULL && texts != NULL, FALSE);
 
-  n = g_strv_length ((char **) recordings);
+  n = recordings->len;
   if (n == 0 || n != g_strv_length ((char **) texts))
     return engine_error (error, "voice enrollment needs one text for each recording, and at least one");
   {
@@ -849,7 +843,7 @@ typedef struct
 {
   char *base;
   char *dictionary;
-  GStrv recordings;
+  GPtrArray *recordings;
   GStrv texts;
   char *out_dir;
 } BuildData;
@@ -859,7 +853,7 @@ build_data_free (BuildData *data)
 {
   g_free (data->base);
   g_free (data->dictionary);
-  g_strfreev (data->recordings);
+  g_ptr_array_unref (data->recordings);
   g_strfreev (data->texts);
   g_free (data->out_dir);
   g_free (data);
@@ -871,7 +865,7 @@ build_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
   BuildData *data = task_data;
   GError *error = NULL;
 
-  if (el_voice_profile_build (data->base, data->dictionary, (const char *const *) data->recordings,
+  if (el_voice_profile_build (data->base, data->dictionary, data->recordings,
                               (const char *const *) data->texts, data->out_dir, cancellable, &error))
     g_task_return_boolean (task, TRUE);
   else
@@ -881,7 +875,7 @@ build_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
 void
 el_voice_profile_build_async (const char *base_acoustic_model,
                               const char *dictionary,
-                              const char *const *recordings,
+                              GPtrArray *recordings,
                               const char *const *texts,
                               const char *out_dir,
                               GCancellable *cancellable,
@@ -893,7 +887,9 @@ el_voice_profile_build_async (const char *base_acoustic_model,
 
   data->base = g_strdup (base_acoustic_model);
   data->dictionary = g_strdup (dictionary);
-  data->recordings = g_strdupv ((char **) recordings);
+  data->recordings = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  for (guint i = 0; i < recordings->len; i++)
+    g_ptr_array_add (data->recordings, g_bytes_ref (g_ptr_array_index (recordings, i)));
   data->texts = g_strdupv ((char **) texts);
   data->out_dir = g_strdup (out_dir);
   g_task_set_source_tag (task, el_voice_profile_build_async);

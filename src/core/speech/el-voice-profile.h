@@ -30,12 +30,15 @@ G_BEGIN_DECLS
  * pronunciation, texts and recordings that do not pair up), G_IO_ERROR_CANCELLED, G_IO_ERROR.
  */
 
+/* @recordings: GBytes of Ogg/Opus or WAV files, decoded in memory (el_audio_decode_to_pcm);
+ * @texts: what each one says, as many as there are recordings. */
+
 /* What a profile folder holds besides the model files: its provenance, as JSON. */
 #define EL_VOICE_PROFILE_INFO_NAME "profile.json"
 
 gboolean el_voice_profile_build (const char *base_acoustic_model,
                                  const char *dictionary,
-                                 const char *const *recordings,
+                                 GPtrArray *recordings,
                                  const char *const *texts,
                                  const char *out_dir,
                                  GCancellable *cancellable,
@@ -43,7 +46,7 @@ gboolean el_voice_profile_build (const char *base_acoustic_model,
 
 void el_voice_profile_build_async (const char *base_acoustic_model,
                                    const char *dictionary,
-                                   const char *const *recordings,
+                                   GPtrArray *recordings,
                                    const char *const *texts,
                                    const char *out_dir,
                                    GCancellable *cancellable,
