@@ -137,6 +137,7 @@ el_cli_cmd_transcribe (ElCli *cli)
   g_autoptr (GError) error = NULL;
   g_autoptr (ElTranscriber) transcriber = NULL;
   g_autoptr (GBytes) audio = NULL;
+  const char *profile = el_cli_option (cli, "voice-profile");
   const char *content_type;
 
   audio = read_file (cli->args[0], CLI_MAX_AUDIO_BYTES, &error);
@@ -151,7 +152,12 @@ el_cli_cmd_transcribe (ElCli *cli)
       el_cli_fail (cli, EL_CLI_EXIT_USAGE, "transcribe: %s is not a WAV or Ogg file", cli->args[0]);
       return;
     }
-  if (!el_speech_engines_new_transcriber (&transcriber, &error))
+  if (profile != NULL && !el_voice_profile_is_present (profile))
+    {
+      el_cli_fail (cli, EL_CLI_EXIT_USAGE, "transcribe: %s is not a voice profile (see `enroll`)", profile);
+      return;
+    }
+  if (!el_speech_engines_new_transcriber_for_speaker (profile, &transcriber, &error))
     {
       el_cli_fail (cli, EL_CLI_EXIT_USAGE, "transcribe: %s", error->message);
       return;
@@ -161,23 +167,11 @@ el_cli_cmd_transcribe (ElCli *cli)
       el_cli_fail (cli, EL_CLI_EXIT_USAGE, "transcribe: SPEECH_ENGINE=none");
       return;
     }
-  if (el_cli_option (cli, "voice-profile") != NULL)
+  if (profile != NULL && !EL_IS_POCKETSPHINX_TRANSCRIBER (transcriber))
     {
-      const char *profile = el_cli_option (cli, "voice-profile");
-
-      if (!EL_IS_POCKETSPHINX_TRANSCRIBER (transcriber))
-        {
-          el_cli_fail (cli, EL_CLI_EXIT_USAGE, "transcribe: a voice profile is for the offline engine");
-          return;
-        }
-      if (!el_voice_profile_is_present (profile))
-        {
-          el_cli_fail (cli, EL_CLI_EXIT_USAGE, "transcribe: %s is not a voice profile (see `enroll`)",
-                       profile);
-          return;
-        }
-      g_clear_object (&transcriber);
-      transcriber = g_object_new (EL_TYPE_POCKETSPHINX_TRANSCRIBER, "acoustic-model", profile, NULL);
+      el_cli_fail (cli, EL_CLI_EXIT_USAGE,
+                   "transcribe: a voice profile is for the offline engine (SPEECH_ENGINE)");
+      return;
     }
   el_transcriber_transcribe_async (transcriber, audio, content_type, cli->cancellable, transcribed_cb, cli);
 }

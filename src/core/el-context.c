@@ -6,7 +6,10 @@
 #include "el-api-secrets-token-store.h"
 #include "el-password.h"
 #include "el-sealed-audio.h"
+#include "el-speech-engines.h"
+#include "el-speech-model.h"
 #include "el-vault.h"
+#include "el-voice-profile.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -25,10 +28,12 @@ struct _ElContext
   ElApiClient *client;
   ElStore *store;
   ElSync *sync;
-  ElVault *audio_vault; /* after open: el_vault_new_derived (data key, "audio") */
-  char *recordings_dir; /* after open: <cache file>.recordings */
-  ElDrafter *drafter;   /* nullable: on-device drafts */
-  ElUser *user;         /* the open account's user (nullable) */
+  ElVault *audio_vault;  /* after open: el_vault_new_derived (data key, "audio") */
+  char *recordings_dir;  /* after open: <cache file>.recordings */
+  char *voice_dir;       /* after open: <cache file>.voice */
+  ElDrafter *drafter;    /* nullable: on-device drafts */
+  gboolean drafter_auto; /* made by el_context_ensure_drafter(): remade when the voice profile changes */
+  ElUser *user;          /* the open account's user (nullable) */
 };
 
 enum
@@ -87,6 +92,7 @@ el_context_finalize (GObject *object)
   g_free (self->server_url);
   g_free (self->data_dir);
   g_free (self->recordings_dir);
+  g_free (self->voice_dir);
   g_free (self->account);
   G_OBJECT_CLASS (el_context_parent_class)->finalize (object);
 }
@@ -305,6 +311,8 @@ install (ElContext *self,
   self->audio_vault = el_vault_new_derived (data_vault, "audio");
   g_free (self->recordings_dir);
   self->recordings_dir = g_strconcat (store_path, ".recordings", NULL);
+  g_free (self->voice_dir);
+  self->voice_dir = g_strconcat (store_path, ".voice", NULL);
   el_sync_set_audio_vault (sync, self->audio_vault);
   /* queued signatures find their password in the keyring (never in the cache) */
   g_object_set (sync, "secrets", self->secrets, "account", account, NULL);
@@ -333,6 +341,7 @@ uninstall (ElContext *self)
   g_clear_object (&self->store);
   g_clear_object (&self->audio_vault);
   g_clear_pointer (&self->recordings_dir, g_free);
+  g_clear_pointer (&self->voice_dir, g_free);
   g_clear_pointer (&self->account, g_free);
   g_clear_object (&self->user);
   if (had)
@@ -1402,12 +1411,180 @@ el_context_get_recordings_dir (ElContext *self)
   return self->recordings_dir;
 }
 
+const char *
+el_context_get_voice_profile_dir (ElContext *self)
+{
+  g_return_val_if_fail (EL_IS_CONTEXT (self), NULL);
+  return self->voice_dir;
+}
+
+gboolean
+el_context_has_voice_profile (ElContext *self)
+{
+  g_return_val_if_fail (EL_IS_CONTEXT (self), FALSE);
+  return el_voice_profile_is_present (self->voice_dir);
+}
+
+typedef struct
+{
+  ElVault *vault;
+  GStrv paths;
+  GStrv recording_ids;
+  GStrv texts;
+  char *out_dir;
+} EnrollData;
+
+static void
+enroll_data_free (EnrollData *data)
+{
+  g_clear_object (&data->vault);
+  g_strfreev (data->paths);
+  g_strfreev (data->recording_ids);
+  g_strfreev (data->texts);
+  g_free (data->out_dir);
+  g_free (data);
+}
+
+static void
+enrolled_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ElContext *self = EL_CONTEXT (source);
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* a drafter made from the environment picks the new profile up */
+  if (self->drafter_auto)
+    {
+      g_clear_object (&self->drafter);
+      self->drafter_auto = FALSE;
+      if (!el_context_ensure_drafter (self, &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+enroll_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  EnrollData *data = task_data;
+  g_autoptr (GPtrArray) recordings = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autofree char *acoustic = el_speech_acoustic_model_dir ();
+  g_autofree char *dictionary = el_speech_dictionary_path ();
+  GError *error = NULL;
+
+  for (guint i = 0; data->paths[i] != NULL; i++)
+    {
+      g_autoptr (ElSealedAudio) sealed =
+          el_sealed_audio_open (data->vault, data->paths[i], data->recording_ids[i], cancellable, &error);
+      GBytes *audio = sealed != NULL ? el_sealed_audio_read_all (sealed, cancellable, &error) : NULL;
+
+      if (audio == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      g_ptr_array_add (recordings, audio);
+    }
+  if (!el_voice_profile_build (acoustic, dictionary, recordings, (const char *const *) data->texts,
+                               data->out_dir, cancellable, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* what she read has served: the profile holds no audio */
+  for (guint i = 0; data->paths[i] != NULL; i++)
+    g_unlink (data->paths[i]);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+el_context_enroll_voice_async (ElContext *self,
+                               const char *const *paths,
+                               const char *const *recording_ids,
+                               const char *const *texts,
+                               GCancellable *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+  EnrollData *data;
+
+  g_return_if_fail (EL_IS_CONTEXT (self));
+  g_return_if_fail (paths != NULL && recording_ids != NULL && texts != NULL);
+
+  g_task_set_source_tag (task, el_context_enroll_voice_async);
+  if (self->audio_vault == NULL || self->voice_dir == NULL)
+    {
+      g_task_return_new_error (task, EL_CONTEXT_ERROR, EL_CONTEXT_ERROR_NOT_OPEN, "no account is open");
+      return;
+    }
+  if (g_strv_length ((char **) paths) != g_strv_length ((char **) recording_ids))
+    {
+      g_task_return_new_error (task, EL_CONTEXT_ERROR, EL_CONTEXT_ERROR_INVALID_ARGUMENT,
+                               "every recording needs its recording id");
+      return;
+    }
+  data = g_new0 (EnrollData, 1);
+  data->vault = g_object_ref (self->audio_vault);
+  data->paths = g_strdupv ((char **) paths);
+  data->recording_ids = g_strdupv ((char **) recording_ids);
+  data->texts = g_strdupv ((char **) texts);
+  data->out_dir = g_strdup (self->voice_dir);
+  {
+    /* the build runs on a worker; its end comes back here to remake the drafter on this thread */
+    GTask *inner = g_task_new (self, cancellable, enrolled_cb, g_steal_pointer (&task));
+
+    g_task_set_task_data (inner, data, (GDestroyNotify) enroll_data_free);
+    g_task_run_in_thread (inner, enroll_thread);
+    g_object_unref (inner);
+  }
+}
+
+gboolean
+el_context_enroll_voice_finish (ElContext *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+el_context_ensure_drafter (ElContext *self, GError **error)
+{
+  g_autoptr (ElTranscriber) transcriber = NULL;
+  g_autoptr (ElSbarExtractor) extractor = NULL;
+  g_autoptr (ElDrafter) drafter = NULL;
+
+  g_return_val_if_fail (EL_IS_CONTEXT (self), FALSE);
+
+  if (self->drafter != NULL)
+    return TRUE;
+  if (!el_speech_engines_new_transcriber_for_speaker (self->voice_dir, &transcriber, error))
+    return FALSE;
+  if (transcriber == NULL)
+    return TRUE; /* SPEECH_ENGINE=none: no on-device drafts */
+  if ((extractor = el_speech_engines_new_extractor (error)) == NULL)
+    return FALSE;
+  drafter = el_drafter_new (transcriber, extractor);
+  g_set_object (&self->drafter, drafter);
+  self->drafter_auto = TRUE;
+  return TRUE;
+}
+
 void
 el_context_set_drafter (ElContext *self, ElDrafter *drafter)
 {
   g_return_if_fail (EL_IS_CONTEXT (self));
   g_return_if_fail (drafter == NULL || EL_IS_DRAFTER (drafter));
   g_set_object (&self->drafter, drafter);
+  self->drafter_auto = FALSE;
 }
 
 ElDrafter *

@@ -229,6 +229,10 @@ ElVault *el_context_get_audio_vault (ElContext *self);       /* (nullable) */
 const char *el_context_get_recordings_dir (ElContext *self); /* (nullable) */
 void el_context_set_drafter (ElContext *self, ElDrafter *drafter);
 ElDrafter *el_context_get_drafter (ElContext *self); /* (nullable) */
+/* Sets a drafter made from the environment's engines (el-speech-engines.h) and the open account's
+ * voice profile, unless one is set; with SPEECH_ENGINE=none none is set (TRUE). An error names
+ * what is missing. After el_context_enroll_voice_async() such a drafter is remade. */
+gboolean el_context_ensure_drafter (ElContext *self, GError **error);
 void el_context_submit_recording_async (ElContext *self,
                                         const char *handoff_id,
                                         const char *recording_id,
@@ -242,6 +246,25 @@ void el_context_submit_recording_async (ElContext *self,
                                         gpointer user_data);
 gboolean el_context_submit_recording_finish (
     ElContext *self, GAsyncResult *result, ElExtraction **draft, GError **draft_error, GError **error);
+
+/* ---- The speaker's voice profile (after sign-in or open) ----
+ * The offline recogniser adapted to the signed-in nurse's voice (el-voice-profile.h), kept on this
+ * PC beside her cache (el_context_get_voice_profile_dir(); it stays across sign-outs, as her
+ * recordings folder does). el_context_enroll_voice_async() builds it from sealed recordings made
+ * with ElRecorder in el_context_get_recordings_dir() (@paths and @recording_ids, pairwise) of the
+ * @texts she read: they are decrypted in memory only, and deleted once the profile is built. The
+ * drafter for on-device drafts should be made with el_speech_engines_new_transcriber_for_speaker
+ * (el_context_get_voice_profile_dir ()). */
+const char *el_context_get_voice_profile_dir (ElContext *self); /* (nullable) */
+gboolean el_context_has_voice_profile (ElContext *self);
+void el_context_enroll_voice_async (ElContext *self,
+                                    const char *const *paths,
+                                    const char *const *recording_ids,
+                                    const char *const *texts,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data);
+gboolean el_context_enroll_voice_finish (ElContext *self, GAsyncResult *result, GError **error);
 
 /* ---- Sign and acknowledge (after sign-in or open) ----
  * el_context_sign_async(): the outgoing nurse signs SBAR @version of @handoff_id, re-entering her

@@ -9,6 +9,7 @@
 #include "el-pocketsphinx-transcriber.h"
 #include "el-rules-extractor.h"
 #include "el-speech-model.h"
+#include "el-voice-profile.h"
 
 static const char *
 choice (const char *name)
@@ -46,6 +47,14 @@ pocketsphinx_models_present (GError **error)
 
 gboolean
 el_speech_engines_new_transcriber (ElTranscriber **transcriber, GError **error)
+{
+  return el_speech_engines_new_transcriber_for_speaker (NULL, transcriber, error);
+}
+
+gboolean
+el_speech_engines_new_transcriber_for_speaker (const char *voice_profile,
+                                               ElTranscriber **transcriber,
+                                               GError **error)
 {
   const char *engine = choice ("SPEECH_ENGINE");
   g_autoptr (ElOpenAiConfig) config = NULL;
@@ -90,7 +99,10 @@ el_speech_engines_new_transcriber (ElTranscriber **transcriber, GError **error)
     }
   if (!pocketsphinx_models_present (error))
     return FALSE;
-  *transcriber = el_pocketsphinx_transcriber_new ();
+  if (el_voice_profile_is_present (voice_profile))
+    *transcriber = g_object_new (EL_TYPE_POCKETSPHINX_TRANSCRIBER, "acoustic-model", voice_profile, NULL);
+  else
+    *transcriber = el_pocketsphinx_transcriber_new ();
   return TRUE;
 }
 

@@ -27,6 +27,12 @@ G_BEGIN_DECLS
 
 /* *transcriber is %NULL (and TRUE returned) only for SPEECH_ENGINE=none. */
 gboolean el_speech_engines_new_transcriber (ElTranscriber **transcriber, GError **error);
+/* The same, for one speaker: when the choice is pocketsphinx and @voice_profile (nullable) holds a
+ * complete voice profile (el-voice-profile.h), the engine uses it as its acoustic model. A cloud
+ * engine, or a missing or incomplete profile, leaves the choice as it was. */
+gboolean el_speech_engines_new_transcriber_for_speaker (const char *voice_profile,
+                                                        ElTranscriber **transcriber,
+                                                        GError **error);
 ElSbarExtractor *el_speech_engines_new_extractor (GError **error);
 
 G_END_DECLS

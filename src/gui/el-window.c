@@ -18,6 +18,7 @@
 #include "el-speech-engines.h"
 #include "el-sign-in-page.h"
 #include "el-sync-indicator.h"
+#include "el-voice-dialog.h"
 #include "el-window.h"
 
 struct _ElWindow
@@ -154,6 +155,8 @@ update_actions (ElWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.lock", signed_in && !self->locked);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.switch-nurse", signed_in && !self->leaving);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.sign-out",
+                                 signed_in && !self->locked && !self->leaving);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.train-voice",
                                  signed_in && !self->locked && !self->leaving);
 }
 
@@ -607,21 +610,12 @@ start_session (ElWindow *self, ElContext *context, gboolean offline, gboolean ke
                         purged_cb, NULL);
 
   /* drafts on this PC when the server cannot be reached (or transcription-mode is on-device) */
-  if (el_context_get_drafter (context) == NULL)
-    {
-      g_autoptr (ElTranscriber) transcriber = NULL;
-      g_autoptr (ElSbarExtractor) extractor = NULL;
-      g_autoptr (GError) engine_error = NULL;
+  {
+    g_autoptr (GError) engine_error = NULL;
 
-      if (el_speech_engines_new_transcriber (&transcriber, &engine_error) && transcriber != NULL &&
-          (extractor = el_speech_engines_new_extractor (&engine_error)) != NULL)
-        {
-          g_autoptr (ElDrafter) drafter = el_drafter_new (transcriber, extractor);
-          el_context_set_drafter (context, drafter);
-        }
-      else if (engine_error != NULL)
-        g_warning ("no speech engine on this PC: %s", engine_error->message);
-    }
+    if (!el_context_ensure_drafter (context, &engine_error))
+      g_warning ("no speech engine on this PC: %s", engine_error->message);
+  }
   /* recordings a crash or a closed app left behind are offered before anything else is recorded */
   el_record_recover_async (context, self->cancellable, recovered_cb, g_object_ref (self));
 
@@ -1122,6 +1116,27 @@ print_activated (GtkWidget *widget, const char *action, GVariant *parameter)
                                  g_object_ref (self));
 }
 
+/* ---- the nurse's voice profile ----------------------------------------------------------------- */
+
+static void
+voice_enrolled_cb (ElWindow *self)
+{
+  toast (self, _ ("Your voice profile is ready"));
+}
+
+static void
+train_voice_activated (GtkWidget *widget, const char *action, GVariant *parameter)
+{
+  ElWindow *self = EL_WINDOW (widget);
+  GtkWidget *dialog;
+
+  if (self->context == NULL || self->locked)
+    return;
+  dialog = el_voice_dialog_new (GTK_WINDOW (self), self->context, self->settings);
+  g_signal_connect_object (dialog, "enrolled", G_CALLBACK (voice_enrolled_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* ---- locking ------------------------------------------------------------------------------------ */
 
 void
@@ -1465,6 +1480,7 @@ el_window_class_init (ElWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.record", NULL, record_activated);
   gtk_widget_class_install_action (widget_class, "win.print", "s", print_activated);
   gtk_widget_class_install_action (widget_class, "win.export-pdf", "s", print_activated);
+  gtk_widget_class_install_action (widget_class, "win.train-voice", NULL, train_voice_activated);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK, "win.lock", NULL);

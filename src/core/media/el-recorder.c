@@ -880,12 +880,20 @@ el_recorder_resume (ElRecorder *self)
 void
 el_recorder_stop (ElRecorder *self)
 {
+  gboolean no_audio;
+
   g_return_if_fail (EL_IS_RECORDER (self));
 
   if (self->state != EL_RECORDER_STATE_RECORDING && self->state != EL_RECORDER_STATE_PAUSED)
     return;
   set_state (self, EL_RECORDER_STATE_STOPPING);
-  if (!gst_element_send_event (self->pipeline, gst_event_new_eos ()))
+  g_mutex_lock (&self->lock);
+  no_audio = self->samples == 0;
+  g_mutex_unlock (&self->lock);
+  /* Stopped before the source delivered anything (Stop pressed at once, a microphone still
+   * connecting): there is nothing to drain, and an EOS ahead of the stream's first segment makes
+   * GStreamer's level element fail an assertion. */
+  if (no_audio || !gst_element_send_event (self->pipeline, gst_event_new_eos ()))
     {
       teardown (self, TEARDOWN_FINISH, NULL);
       return;

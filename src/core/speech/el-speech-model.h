@@ -29,4 +29,10 @@ char *el_speech_acoustic_model_dir (void);
 char *el_speech_language_model_path (void);
 char *el_speech_dictionary_path (void);
 
+/* The texts a speaker reads aloud to make a voice profile (el-voice-profile.h), in order:
+ * el_speech_model_dir()/enrollment-NN.txt (handoffs written for it, in none of the corpus and
+ * none of the test texts). An error when there are none. */
+#define EL_SPEECH_ENROLLMENT_PREFIX "enrollment-"
+GPtrArray *el_speech_enrollment_texts (GError **error);
+
 G_END_DECLS

@@ -760,23 +760,14 @@ el_record_view_constructed (GObject *object)
   G_OBJECT_CLASS (el_record_view_parent_class)->constructed (object);
 
   g_return_if_fail (EL_IS_CONTEXT (self->context));
-  /* on-device drafts need the speech engines: made once per context, from the environment */
-  if (el_context_get_drafter (self->context) == NULL)
-    {
-      g_autoptr (GError) error = NULL;
-      g_autoptr (ElTranscriber) transcriber = NULL;
-      g_autoptr (ElSbarExtractor) extractor = NULL;
+  /* on-device drafts need the speech engines: made once per context, from the environment and the
+   * nurse's voice profile */
+  {
+    g_autoptr (GError) error = NULL;
 
-      if (el_speech_engines_new_transcriber (&transcriber, &error) && transcriber != NULL &&
-          (extractor = el_speech_engines_new_extractor (&error)) != NULL)
-        {
-          g_autoptr (ElDrafter) drafter = el_drafter_new (transcriber, extractor);
-
-          el_context_set_drafter (self->context, drafter);
-        }
-      else if (error != NULL)
-        g_debug ("record view: no on-device drafts: %s #%d", g_quark_to_string (error->domain), error->code);
-    }
+    if (!el_context_ensure_drafter (self->context, &error))
+      g_debug ("record view: no on-device drafts: %s #%d", g_quark_to_string (error->domain), error->code);
+  }
   update_actions (self);
 }
 
