@@ -9,9 +9,10 @@
  *     transcribe -> extract; goal <= 15 s), with pocketsphinx_continuous (Debian's command-line
  *     recogniser, same models, same audio) timed in the same run as the baseline;
  *   - all of it twice: with Debian's stock acoustic model, and with a voice profile (el-voice-profile.h)
- *     enrolled on the tuning handoffs of tests/data/speech-dev (disjoint from the test set and the
- *     corpus) read by the same espeak-ng voice, as a nurse enrolls her own voice once. The stock
- *     figures are what an unenrolled speaker gets.
+ *     enrolled on the app's enrollment texts, el_speech_enrollment_texts() (the tuning handoffs of
+ *     tests/data/speech-dev: disjoint from the test set and the corpus) read by the same espeak-ng
+ *     voice, as a nurse enrolls her own voice once. The stock figures are what an unenrolled
+ *     speaker gets.
  * Figures are printed with MET / NOT MET; nothing here fails on them. */
 #include "config.h"
 
@@ -306,12 +307,14 @@ print_quality (const Quality *q)
            q->ungrounded == 0 ? "MET" : "NOT MET");
 }
 
-/* A voice profile enrolled on the tuning handoffs (tests/data/speech-dev: never in the corpus, never
- * in the test set), spoken by the same espeak-ng voice as the test handoffs. */
+/* A voice profile enrolled as the app does it: the enrollment texts (el_speech_enrollment_texts(),
+ * the tuning handoffs: never in the corpus, never in the test set), read by the same espeak-ng voice
+ * as the test handoffs. */
 static char *
 enroll (const char *tmp)
 {
-  g_autoptr (GPtrArray) dev = speech_test_text_paths_in ("speech-dev", "dev-");
+  g_autoptr (GError) texts_error = NULL;
+  g_autoptr (GPtrArray) scripts = el_speech_enrollment_texts (&texts_error);
   g_autoptr (GPtrArray) recordings = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   g_autoptr (GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *acoustic = el_speech_acoustic_model_dir ();
@@ -321,10 +324,12 @@ enroll (const char *tmp)
   double speech_s = 0;
   gint64 start;
 
-  for (guint i = 0; i < dev->len; i++)
+  if (scripts == NULL)
+    g_error ("enrollment texts: %s", texts_error->message);
+  for (guint i = 0; i < scripts->len; i++)
     {
       g_autofree char *name = g_strdup_printf ("enroll%u", i);
-      char *text = speech_test_read_text (dev->pdata[i]);
+      char *text = g_strdup (scripts->pdata[i]);
       GBytes *wav = speech_test_synthesise (text, tmp, name, &error);
 
       if (wav == NULL)
@@ -338,10 +343,9 @@ enroll (const char *tmp)
   if (!el_voice_profile_build (acoustic, dictionary, recordings, (const char *const *) texts->pdata, profile,
                                NULL, &error))
     g_error ("enrollment: %s", error->message);
-  g_print (
-      "\nVoice profile: enrolled on the %u handoffs of tests/data/speech-dev (%.0f s of speech, the same "
-      "espeak-ng voice), built in %.1f s\n",
-      dev->len, speech_s, seconds (start));
+  g_print ("\nVoice profile: enrolled on the %u enrollment texts (the tuning handoffs; %.0f s of speech, the "
+           "same espeak-ng voice), built in %.1f s\n",
+           scripts->len, speech_s, seconds (start));
   return profile;
 }
 
