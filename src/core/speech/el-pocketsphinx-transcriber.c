@@ -11,6 +11,7 @@
 
 #include "el-audio-decode.h"
 #include "el-speech-model.h"
+#include "el-voice-profile.h"
 
 #define FRAME_SAMPLES     (EL_AUDIO_PCM_RATE / 100) /* 10 ms, pocketsphinx's frame rate */
 #define BLOCK_SAMPLES     4096
@@ -107,6 +108,19 @@ ensure_decoder (ElPocketsphinxTranscriber *self, guint index, GError **error)
       g_set_error_literal (error, EL_TRANSCRIBER_ERROR, EL_TRANSCRIBER_ERROR_ENGINE,
                            "The speech recogniser could not be configured");
       return FALSE;
+    }
+  /* A voice profile fits the speaker well enough for a wider search in one pass: no second
+   * (flat-lexicon) pass, wider beams. Chosen by 2-fold cross-validation on the tuning handoffs
+   * (held-out WER 20.6 % -> 15.2 %), and faster than the defaults with the adapted model; with the
+   * stock model the same settings cost 40 % more time for a point or two. */
+  if (el_voice_profile_is_present (self->acoustic_model))
+    {
+      cmd_ln_set_boolean_r (config, "-fwdflat", FALSE);
+      cmd_ln_set_float_r (config, "-beam", 1e-60);
+      cmd_ln_set_float_r (config, "-pbeam", 1e-60);
+      cmd_ln_set_float_r (config, "-wbeam", 1e-40);
+      cmd_ln_set_float_r (config, "-lpbeam", 1e-50);
+      cmd_ln_set_float_r (config, "-lponlybeam", 1e-40);
     }
   self->decoders[index] = ps_init (config);
   cmd_ln_free_r (config); /* the decoder keeps its own reference */
