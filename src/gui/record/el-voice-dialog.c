@@ -269,8 +269,15 @@ enrolled_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   ElVoiceDialog *self = user_data; /* referenced by the call */
   g_autoptr (GError) error = NULL;
+  gboolean ok = el_context_enroll_voice_finish (EL_CONTEXT (source), result, &error);
 
-  if (el_context_enroll_voice_finish (EL_CONTEXT (source), result, &error))
+  /* closed meanwhile: its widgets are gone */
+  if (g_cancellable_is_cancelled (self->cancellable))
+    {
+      g_object_unref (self);
+      return;
+    }
+  if (ok)
     {
       self->enrolled = TRUE;
       for (guint i = 0; i < self->paths->len; i++)
