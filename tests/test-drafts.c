@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "el-context.h"
+#include "el-drafter.h"
 #include "el-models.h"
 #include "el-rules-extractor.h"
 #include "el-pocketsphinx-transcriber.h"
@@ -211,10 +212,149 @@ test_on_device_draft (void)
   g_assert_cmpint (el_test_server_stop (server), ==, 0);
 }
 
+/* A local handoff for @patient_id, made on this PC. */
+static char *
+create_local_handoff (ElContext *ctx, const char *patient_id, const ElTestLogin *nurse)
+{
+  g_autoptr (GAsyncResult) r = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ElHandoff) handoff = NULL;
+  char *handoff_id = g_uuid_string_random ();
+  g_autofree char *json =
+      g_strdup_printf ("{\"id\":\"%s\",\"patient_id\":\"%s\",\"unit_id\":\"%s\",\"status\":\"draft\","
+                       "\"shift_date\":\"2026-11-25\",\"shift\":\"night\",\"created_by\":\"%s\","
+                       "\"created_at\":\"2026-11-25T19:00:00.000Z\",\"updated_at\":"
+                       "\"2026-11-25T19:00:00.000Z\",\"latest_version\":0}",
+                       handoff_id, patient_id, nurse->unit_id, nurse->id);
+
+  handoff = el_handoff_new_from_data (json, -1, &error);
+  g_assert_no_error (error);
+  g_free (el_store_create_handoff_finish (
+      el_context_get_store (ctx), RUN (el_store_create_handoff_async, el_context_get_store (ctx), handoff),
+      &error));
+  g_assert_no_error (error);
+  return handoff_id;
+}
+
+/* Automatic mode while the server is reachable: the server drafts, unless the nurse trained speech
+ * recognition on this PC: then her voice profile drafts here. The profile is built from a sealed
+ * reading with el_context_enroll_voice_async(), which deletes the reading and remakes the drafter. */
+static void
+test_automatic_with_voice_profile (void)
+{
+  g_autoptr (ElTestServer) server = el_test_server_new ();
+  g_autoptr (ElTestApi) api = NULL;
+  g_autoptr (ElContext) ctx = NULL;
+  g_autoptr (GAsyncResult) r = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ElUser) user = NULL;
+  g_autoptr (GProxyResolver) direct = g_simple_proxy_resolver_new (NULL, NULL);
+  g_autofree char *data_dir = el_test_make_dir ("el-drafts-data-XXXXXX");
+  g_autofree char *patient_id = NULL;
+  const ElTestLogin *nurse;
+
+  el_test_server_setenv (server, "SPEECH_ENGINE", "pocketsphinx");
+  el_test_server_setenv (server, "SBAR_EXTRACTOR", "rules");
+  el_test_demo_prepare (server, PASSWORD);
+  el_test_server_start (server);
+  api = el_test_api_new (server);
+  nurse = el_test_api_login (api, EL_TEST_DEMO_NURSE_A, PASSWORD);
+  patient_id = el_test_api_patient_id (api, nurse, 1);
+
+  ctx = el_context_new (el_test_server_get_url (server), data_dir, &error);
+  g_assert_no_error (error);
+  el_api_client_set_proxy_resolver (el_context_get_api_client (ctx), direct);
+  user = el_context_sign_in_finish (ctx, RUN (el_context_sign_in_async, ctx, EL_TEST_DEMO_NURSE_A, PASSWORD),
+                                    NULL, &error);
+  g_assert_no_error (error);
+  g_object_set (el_context_get_sync (ctx), "interval", 0, NULL);
+  g_assert_true (el_context_ensure_drafter (ctx, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (el_context_get_drafter (ctx));
+  g_assert_false (el_context_has_voice_profile (ctx));
+
+  /* no profile, server reachable: nothing drafted here */
+  {
+    g_autofree char *handoff_id = create_local_handoff (ctx, patient_id, nurse);
+    g_autofree char *recording_id = g_uuid_string_random ();
+    g_autofree char *sealed_path = seal_recording (ctx, recording_id);
+    g_autoptr (ElExtraction) draft = NULL;
+    g_autoptr (GError) draft_error = NULL;
+
+    g_assert_true (el_context_submit_recording_finish (
+        ctx,
+        RUN (el_context_submit_recording_async, ctx, handoff_id, recording_id, sealed_path,
+             EL_TRANSCRIPTION_MODE_AUTO, 0, nurse->id, "Nurse A"),
+        &draft, &draft_error, &error));
+    g_assert_no_error (error);
+    g_assert_no_error (draft_error);
+    g_assert_null (draft);
+  }
+
+  /* enrolled from one sealed reading of the handoff text */
+  {
+    g_autofree char *reading_id = g_uuid_string_random ();
+    g_autofree char *reading = seal_recording (ctx, reading_id);
+    const char *paths[] = { reading, NULL };
+    const char *ids[] = { reading_id, NULL };
+    const char *texts[] = { handoff_text, NULL };
+    ElDrafter *before = el_context_get_drafter (ctx);
+    g_autofree char *model = NULL;
+
+    g_assert_true (el_context_enroll_voice_finish (
+        ctx, RUN (el_context_enroll_voice_async, ctx, paths, ids, texts), &error));
+    g_assert_no_error (error);
+    g_assert_true (el_context_has_voice_profile (ctx));
+    g_assert_false (g_file_test (reading, G_FILE_TEST_EXISTS));
+    g_assert_true (el_context_get_drafter (ctx) != before);
+    g_object_get (el_drafter_get_transcriber (el_context_get_drafter (ctx)), "acoustic-model", &model, NULL);
+    g_assert_cmpstr (model, ==, el_context_get_voice_profile_dir (ctx));
+
+    /* recordings and ids that do not pair up */
+    g_assert_false (el_context_enroll_voice_finish (
+        ctx, RUN (el_context_enroll_voice_async, ctx, paths, (const char *[]){ NULL }, texts), &error));
+    g_assert_error (error, EL_CONTEXT_ERROR, EL_CONTEXT_ERROR_INVALID_ARGUMENT);
+    g_clear_error (&error);
+  }
+
+  /* with the profile, server reachable: drafted here, version 1 "on-device" */
+  {
+    g_autofree char *handoff_id = create_local_handoff (ctx, patient_id, nurse);
+    g_autofree char *recording_id = g_uuid_string_random ();
+    g_autofree char *sealed_path = seal_recording (ctx, recording_id);
+    g_autoptr (ElExtraction) draft = NULL;
+    g_autoptr (GError) draft_error = NULL;
+    g_autoptr (ElStoreSbar) sbar = NULL;
+
+    g_assert_true (el_context_submit_recording_finish (
+        ctx,
+        RUN (el_context_submit_recording_async, ctx, handoff_id, recording_id, sealed_path,
+             EL_TRANSCRIPTION_MODE_AUTO, 0, nurse->id, "Nurse A"),
+        &draft, &draft_error, &error));
+    g_assert_no_error (error);
+    g_assert_no_error (draft_error);
+    g_assert_nonnull (draft);
+    sbar = el_store_get_sbar_finish (el_context_get_store (ctx),
+                                     RUN (el_store_get_sbar_async, el_context_get_store (ctx), handoff_id, 0),
+                                     &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (el_sbar_version_get_version (sbar->version), ==, 1);
+    g_assert_cmpint (el_sbar_version_get_source (sbar->version), ==, EL_SBAR_SOURCE_ON_DEVICE);
+  }
+
+  g_assert_true (el_context_sign_out_finish (
+      ctx, RUN (el_context_sign_out_async, ctx, EL_CONTEXT_SIGN_OUT_FORCE), NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&ctx);
+  el_test_remove_tree (data_dir);
+  g_assert_cmpint (el_test_server_stop (server), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/el/client/drafts/on-device", test_on_device_draft);
+  g_test_add_func ("/el/client/drafts/automatic-with-voice-profile", test_automatic_with_voice_profile);
   return g_test_run ();
 }

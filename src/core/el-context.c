@@ -5,6 +5,7 @@
 
 #include "el-api-secrets-token-store.h"
 #include "el-password.h"
+#include "el-pocketsphinx-transcriber.h"
 #include "el-sealed-audio.h"
 #include "el-speech-engines.h"
 #include "el-speech-model.h"
@@ -33,7 +34,8 @@ struct _ElContext
   char *voice_dir;       /* after open: <cache file>.voice */
   ElDrafter *drafter;    /* nullable: on-device drafts */
   gboolean drafter_auto; /* made by el_context_ensure_drafter(): remade when the voice profile changes */
-  ElUser *user;          /* the open account's user (nullable) */
+  gboolean drafter_for_speaker; /* ...with the nurse's voice profile */
+  ElUser *user;                 /* the open account's user (nullable) */
 };
 
 enum
@@ -1462,6 +1464,7 @@ enrolled_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       g_clear_object (&self->drafter);
       self->drafter_auto = FALSE;
+      self->drafter_for_speaker = FALSE;
       if (!el_context_ensure_drafter (self, &error))
         {
           g_task_return_error (task, error);
@@ -1575,6 +1578,8 @@ el_context_ensure_drafter (ElContext *self, GError **error)
   drafter = el_drafter_new (transcriber, extractor);
   g_set_object (&self->drafter, drafter);
   self->drafter_auto = TRUE;
+  self->drafter_for_speaker =
+      EL_IS_POCKETSPHINX_TRANSCRIBER (transcriber) && el_voice_profile_is_present (self->voice_dir);
   return TRUE;
 }
 
@@ -1585,6 +1590,7 @@ el_context_set_drafter (ElContext *self, ElDrafter *drafter)
   g_return_if_fail (drafter == NULL || EL_IS_DRAFTER (drafter));
   g_set_object (&self->drafter, drafter);
   self->drafter_auto = FALSE;
+  self->drafter_for_speaker = FALSE;
 }
 
 ElDrafter *
@@ -1718,9 +1724,13 @@ el_context_submit_recording_async (ElContext *self,
   data->author_name = g_strdup (author_name);
   g_task_set_task_data (task, data, (GDestroyNotify) submit_data_free);
 
-  on_device = self->drafter != NULL &&
-              (mode == EL_TRANSCRIPTION_MODE_ON_DEVICE ||
-               (mode == EL_TRANSCRIPTION_MODE_AUTO && !el_api_client_get_online (self->client)));
+  /* automatic: on this PC when the server cannot be reached, or when this PC knows the nurse's voice
+   * (her profile recognises her better than the server's stock model; the server keeps her version
+   * and stores its own transcript beside it) */
+  on_device =
+      self->drafter != NULL && (mode == EL_TRANSCRIPTION_MODE_ON_DEVICE ||
+                                (mode == EL_TRANSCRIPTION_MODE_AUTO &&
+                                 (!el_api_client_get_online (self->client) || self->drafter_for_speaker)));
   if (!on_device)
     {
       submit_enqueue_upload (task);

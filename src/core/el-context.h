@@ -220,7 +220,8 @@ gboolean el_context_close_finish (ElContext *self, GAsyncResult *result, GError 
  * is queued and the drafting error is returned in @draft_error. */
 typedef enum
 {
-  EL_TRANSCRIPTION_MODE_AUTO,      /* the server; on this PC while the server cannot be reached */
+  EL_TRANSCRIPTION_MODE_AUTO,      /* the server; on this PC while the server cannot be reached, or
+                                    * when the drafter uses the nurse's voice profile */
   EL_TRANSCRIPTION_MODE_SERVER,    /* always the server (the draft waits for the connection) */
   EL_TRANSCRIPTION_MODE_ON_DEVICE, /* always on this PC; the audio is still uploaded */
 } ElTranscriptionMode;
