@@ -44,6 +44,8 @@ test_offline_session (void)
   g_autofree char *data_dir = el_test_make_dir ("el-context-data-XXXXXX");
   g_autofree char *item_text = NULL;
   g_autofree char *recordings_dir = NULL;
+  g_autofree char *readings_dir = NULL;
+  g_autofree char *profile_info = NULL;
 
   ctx = new_context (data_dir);
 
@@ -127,6 +129,19 @@ test_offline_session (void)
     g_assert_true (g_file_set_contents (two, "sealed", -1, NULL));
   }
 
+  /* readings for a voice profile that was never built go too; the profile stays */
+  readings_dir = g_strconcat (el_context_get_voice_profile_dir (other), ".readings", NULL);
+  {
+    g_autofree char *reading = g_build_filename (readings_dir, "three.elrec", NULL);
+    g_autofree char *info = g_build_filename (el_context_get_voice_profile_dir (other), "profile.json", NULL);
+
+    g_assert_cmpint (g_mkdir_with_parents (readings_dir, 0700), ==, 0);
+    g_assert_cmpint (g_mkdir_with_parents (el_context_get_voice_profile_dir (other), 0700), ==, 0);
+    g_assert_true (g_file_set_contents (reading, "sealed", -1, NULL));
+    g_assert_true (g_file_set_contents (info, "{}", -1, NULL));
+    profile_info = g_steal_pointer (&info);
+  }
+
   /* signing out (offline, forced) clears the offline session with the other items */
   g_assert_true (el_context_sign_out_finish (
       other, RUN (el_context_sign_out_async, other, EL_CONTEXT_SIGN_OUT_FORCE), NULL, &error));
@@ -136,6 +151,8 @@ test_offline_session (void)
   g_assert_no_error (error);
   g_assert_null (el_context_get_user (other));
   g_assert_false (g_file_test (recordings_dir, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (readings_dir, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (profile_info, G_FILE_TEST_EXISTS));
 
   el_test_remove_tree (data_dir);
 }

@@ -1136,16 +1136,17 @@ recordings_deleted_cb (GObject *source, GAsyncResult *result, gpointer user_data
 }
 
 /* The cache file with its -wal, -shm and -journal, and the account's sealed recordings (its
- * `.recordings` folder, downloaded copies included): without the key none can be read any more,
- * and none is left behind. */
+ * `.recordings` folder, downloaded copies included, and readings for a voice profile that was never
+ * built): without the key none can be read any more, and none is left behind. The voice profile
+ * itself stays: it holds no audio and no patient data, and she need not read the texts again. */
 static void
 delete_files (GTask *task)
 {
   SignOutData *data = g_task_get_task_data (task);
   static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
-  g_autoptr (GTask) recordings = NULL;
+  static const char *const folders[] = { ".recordings", ".voice.readings" };
 
-  data->n_files = G_N_ELEMENTS (suffixes) + 1;
+  data->n_files = G_N_ELEMENTS (suffixes) + G_N_ELEMENTS (folders);
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
     {
       g_autofree char *name = g_strconcat (data->path, suffixes[i], NULL);
@@ -1153,9 +1154,13 @@ delete_files (GTask *task)
 
       g_file_delete_async (file, G_PRIORITY_DEFAULT, NULL, file_deleted_cb, task);
     }
-  recordings = g_task_new (NULL, NULL, recordings_deleted_cb, task);
-  g_task_set_task_data (recordings, g_strconcat (data->path, ".recordings", NULL), g_free);
-  g_task_run_in_thread (recordings, remove_tree_thread);
+  for (guint i = 0; i < G_N_ELEMENTS (folders); i++)
+    {
+      g_autoptr (GTask) folder = g_task_new (NULL, NULL, recordings_deleted_cb, task);
+
+      g_task_set_task_data (folder, g_strconcat (data->path, folders[i], NULL), g_free);
+      g_task_run_in_thread (folder, remove_tree_thread);
+    }
 }
 
 static void

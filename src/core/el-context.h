@@ -250,8 +250,8 @@ gboolean el_context_submit_recording_finish (
 
 /* ---- The speaker's voice profile (after sign-in or open) ----
  * The offline recogniser adapted to the signed-in nurse's voice (el-voice-profile.h), kept on this
- * PC beside her cache (el_context_get_voice_profile_dir(); it stays across sign-outs, as her
- * recordings folder does). el_context_enroll_voice_async() builds it from sealed recordings made
+ * PC beside her cache (el_context_get_voice_profile_dir(); unlike her cache and recordings it stays
+ * at sign-out: it holds no audio and no patient data, and she need not read the texts again). el_context_enroll_voice_async() builds it from sealed recordings made
  * with ElRecorder in el_context_get_recordings_dir() (@paths and @recording_ids, pairwise) of the
  * @texts she read: they are decrypted in memory only, and deleted once the profile is built. The
  * drafter for on-device drafts should be made with el_speech_engines_new_transcriber_for_speaker
