@@ -61,65 +61,118 @@ seal_recording (ElContext *ctx, const char *recording_id)
   return path;
 }
 
-static void
-test_on_device_draft (void)
+/* A server with its speech jobs on (pocketsphinx + rules), Nurse A signed in on a new context whose
+ * cache holds her unit (one sync; the timer off). */
+typedef struct
 {
-  g_autoptr (ElTestServer) server = el_test_server_new ();
-  g_autoptr (ElTestApi) api = NULL;
-  g_autoptr (ElContext) ctx = NULL;
+  ElTestServer *server;
+  ElTestApi *api;
+  const ElTestLogin *nurse;
+  char *patient_id;
+  char *data_dir;
+  ElContext *ctx;
+} Fixture;
+
+static void
+fixture_set_up (Fixture *f)
+{
   g_autoptr (GAsyncResult) r = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GError) draft_error = NULL;
   g_autoptr (ElUser) user = NULL;
   g_autoptr (GProxyResolver) direct = g_simple_proxy_resolver_new (NULL, NULL);
-  g_autoptr (ElDrafter) drafter = NULL;
-  g_autoptr (ElTranscriber) transcriber = el_pocketsphinx_transcriber_new ();
-  g_autoptr (ElSbarExtractor) extractor = el_rules_extractor_new ();
-  g_autoptr (ElExtraction) draft = NULL;
-  g_autoptr (ElHandoff) handoff = NULL;
-  g_autofree char *data_dir = el_test_make_dir ("el-drafts-data-XXXXXX");
-  g_autofree char *handoff_id = g_uuid_string_random ();
-  g_autofree char *recording_id = g_uuid_string_random ();
-  g_autofree char *patient_id = NULL;
-  g_autofree char *handoff_json = NULL;
-  g_autofree char *sealed_path = NULL;
-  const ElTestLogin *nurse;
 
-  el_test_server_setenv (server, "SPEECH_ENGINE", "pocketsphinx");
-  el_test_server_setenv (server, "SBAR_EXTRACTOR", "rules");
-  el_test_demo_prepare (server, PASSWORD);
-  el_test_server_start (server);
-  api = el_test_api_new (server);
-  nurse = el_test_api_login (api, EL_TEST_DEMO_NURSE_A, PASSWORD);
-  patient_id = el_test_api_patient_id (api, nurse, 1);
+  f->server = el_test_server_new ();
+  el_test_server_setenv (f->server, "SPEECH_ENGINE", "pocketsphinx");
+  el_test_server_setenv (f->server, "SBAR_EXTRACTOR", "rules");
+  el_test_demo_prepare (f->server, PASSWORD);
+  el_test_server_start (f->server);
+  f->api = el_test_api_new (f->server);
+  f->nurse = el_test_api_login (f->api, EL_TEST_DEMO_NURSE_A, PASSWORD);
+  f->patient_id = el_test_api_patient_id (f->api, f->nurse, 1);
+  f->data_dir = el_test_make_dir ("el-drafts-data-XXXXXX");
 
-  ctx = el_context_new (el_test_server_get_url (server), data_dir, &error);
+  f->ctx = el_context_new (el_test_server_get_url (f->server), f->data_dir, &error);
   g_assert_no_error (error);
-  el_api_client_set_proxy_resolver (el_context_get_api_client (ctx), direct);
-  user = el_context_sign_in_finish (ctx, RUN (el_context_sign_in_async, ctx, EL_TEST_DEMO_NURSE_A, PASSWORD),
-                                    NULL, &error);
+  el_api_client_set_proxy_resolver (el_context_get_api_client (f->ctx), direct);
+  user = el_context_sign_in_finish (
+      f->ctx, RUN (el_context_sign_in_async, f->ctx, EL_TEST_DEMO_NURSE_A, PASSWORD), NULL, &error);
   g_assert_no_error (error);
-  g_object_set (el_context_get_sync (ctx), "interval", 0, NULL);
-  g_assert_true (el_sync_run_finish (el_context_get_sync (ctx),
-                                     RUN (el_sync_run_async, el_context_get_sync (ctx), EL_SYNC_RUN_NONE),
+  g_object_set (el_context_get_sync (f->ctx), "interval", 0, NULL);
+  g_assert_true (el_sync_run_finish (el_context_get_sync (f->ctx),
+                                     RUN (el_sync_run_async, el_context_get_sync (f->ctx), EL_SYNC_RUN_NONE),
                                      NULL, &error));
   g_assert_no_error (error);
-  drafter = el_drafter_new (transcriber, extractor);
-  el_context_set_drafter (ctx, drafter);
+}
 
-  /* a handoff made on this PC */
-  handoff_json =
+static void
+fixture_tear_down (Fixture *f)
+{
+  g_autoptr (GAsyncResult) r = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (el_context_sign_out_finish (
+      f->ctx, RUN (el_context_sign_out_async, f->ctx, EL_CONTEXT_SIGN_OUT_FORCE), NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&f->ctx);
+  el_test_remove_tree (f->data_dir);
+  g_free (f->data_dir);
+  g_free (f->patient_id);
+  g_clear_pointer (&f->api, el_test_api_free);
+  g_assert_cmpint (el_test_server_stop (f->server), ==, 0);
+  g_clear_pointer (&f->server, el_test_server_free);
+}
+
+/* A local handoff for @patient_id, made on this PC. */
+static char *
+create_local_handoff (ElContext *ctx, const char *patient_id, const ElTestLogin *nurse)
+{
+  g_autoptr (GAsyncResult) r = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ElHandoff) handoff = NULL;
+  char *handoff_id = g_uuid_string_random ();
+  g_autofree char *json =
       g_strdup_printf ("{\"id\":\"%s\",\"patient_id\":\"%s\",\"unit_id\":\"%s\",\"status\":\"draft\","
                        "\"shift_date\":\"2026-11-25\",\"shift\":\"night\",\"created_by\":\"%s\","
                        "\"created_at\":\"2026-11-25T19:00:00.000Z\",\"updated_at\":"
                        "\"2026-11-25T19:00:00.000Z\",\"latest_version\":0}",
                        handoff_id, patient_id, nurse->unit_id, nurse->id);
-  handoff = el_handoff_new_from_data (handoff_json, -1, &error);
+
+  handoff = el_handoff_new_from_data (json, -1, &error);
   g_assert_no_error (error);
   g_free (el_store_create_handoff_finish (
       el_context_get_store (ctx), RUN (el_store_create_handoff_async, el_context_get_store (ctx), handoff),
       &error));
   g_assert_no_error (error);
+  return handoff_id;
+}
+
+static void
+test_on_device_draft (void)
+{
+  Fixture fx = { 0 };
+  g_autoptr (GAsyncResult) r = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) draft_error = NULL;
+  g_autoptr (ElDrafter) drafter = NULL;
+  g_autoptr (ElTranscriber) transcriber = el_pocketsphinx_transcriber_new ();
+  g_autoptr (ElSbarExtractor) extractor = el_rules_extractor_new ();
+  g_autoptr (ElExtraction) draft = NULL;
+  g_autofree char *handoff_id = NULL;
+  g_autofree char *recording_id = g_uuid_string_random ();
+  g_autofree char *sealed_path = NULL;
+  ElContext *ctx;
+  ElTestApi *api;
+  const ElTestLogin *nurse;
+
+  fixture_set_up (&fx);
+  ctx = fx.ctx;
+  api = fx.api;
+  nurse = fx.nurse;
+  drafter = el_drafter_new (transcriber, extractor);
+  el_context_set_drafter (ctx, drafter);
+
+  /* a handoff made on this PC */
+  handoff_id = create_local_handoff (ctx, fx.patient_id, nurse);
 
   /* the recording, sealed where ElRecorder puts it; no OggS on disk */
   sealed_path = seal_recording (ctx, recording_id);
@@ -204,36 +257,7 @@ test_on_device_draft (void)
                      "on-device");
   }
 
-  g_assert_true (el_context_sign_out_finish (
-      ctx, RUN (el_context_sign_out_async, ctx, EL_CONTEXT_SIGN_OUT_FORCE), NULL, &error));
-  g_assert_no_error (error);
-  g_clear_object (&ctx);
-  el_test_remove_tree (data_dir);
-  g_assert_cmpint (el_test_server_stop (server), ==, 0);
-}
-
-/* A local handoff for @patient_id, made on this PC. */
-static char *
-create_local_handoff (ElContext *ctx, const char *patient_id, const ElTestLogin *nurse)
-{
-  g_autoptr (GAsyncResult) r = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (ElHandoff) handoff = NULL;
-  char *handoff_id = g_uuid_string_random ();
-  g_autofree char *json =
-      g_strdup_printf ("{\"id\":\"%s\",\"patient_id\":\"%s\",\"unit_id\":\"%s\",\"status\":\"draft\","
-                       "\"shift_date\":\"2026-11-25\",\"shift\":\"night\",\"created_by\":\"%s\","
-                       "\"created_at\":\"2026-11-25T19:00:00.000Z\",\"updated_at\":"
-                       "\"2026-11-25T19:00:00.000Z\",\"latest_version\":0}",
-                       handoff_id, patient_id, nurse->unit_id, nurse->id);
-
-  handoff = el_handoff_new_from_data (json, -1, &error);
-  g_assert_no_error (error);
-  g_free (el_store_create_handoff_finish (
-      el_context_get_store (ctx), RUN (el_store_create_handoff_async, el_context_get_store (ctx), handoff),
-      &error));
-  g_assert_no_error (error);
-  return handoff_id;
+  fixture_tear_down (&fx);
 }
 
 /* Automatic mode while the server is reachable: the server drafts, unless the nurse trained speech
@@ -242,32 +266,17 @@ create_local_handoff (ElContext *ctx, const char *patient_id, const ElTestLogin 
 static void
 test_automatic_with_voice_profile (void)
 {
-  g_autoptr (ElTestServer) server = el_test_server_new ();
-  g_autoptr (ElTestApi) api = NULL;
-  g_autoptr (ElContext) ctx = NULL;
+  Fixture fx = { 0 };
   g_autoptr (GAsyncResult) r = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (ElUser) user = NULL;
-  g_autoptr (GProxyResolver) direct = g_simple_proxy_resolver_new (NULL, NULL);
-  g_autofree char *data_dir = el_test_make_dir ("el-drafts-data-XXXXXX");
-  g_autofree char *patient_id = NULL;
+  ElContext *ctx;
   const ElTestLogin *nurse;
+  const char *patient_id;
 
-  el_test_server_setenv (server, "SPEECH_ENGINE", "pocketsphinx");
-  el_test_server_setenv (server, "SBAR_EXTRACTOR", "rules");
-  el_test_demo_prepare (server, PASSWORD);
-  el_test_server_start (server);
-  api = el_test_api_new (server);
-  nurse = el_test_api_login (api, EL_TEST_DEMO_NURSE_A, PASSWORD);
-  patient_id = el_test_api_patient_id (api, nurse, 1);
-
-  ctx = el_context_new (el_test_server_get_url (server), data_dir, &error);
-  g_assert_no_error (error);
-  el_api_client_set_proxy_resolver (el_context_get_api_client (ctx), direct);
-  user = el_context_sign_in_finish (ctx, RUN (el_context_sign_in_async, ctx, EL_TEST_DEMO_NURSE_A, PASSWORD),
-                                    NULL, &error);
-  g_assert_no_error (error);
-  g_object_set (el_context_get_sync (ctx), "interval", 0, NULL);
+  fixture_set_up (&fx);
+  ctx = fx.ctx;
+  nurse = fx.nurse;
+  patient_id = fx.patient_id;
   g_assert_true (el_context_ensure_drafter (ctx, &error));
   g_assert_no_error (error);
   g_assert_nonnull (el_context_get_drafter (ctx));
@@ -342,12 +351,7 @@ test_automatic_with_voice_profile (void)
     g_assert_cmpint (el_sbar_version_get_source (sbar->version), ==, EL_SBAR_SOURCE_ON_DEVICE);
   }
 
-  g_assert_true (el_context_sign_out_finish (
-      ctx, RUN (el_context_sign_out_async, ctx, EL_CONTEXT_SIGN_OUT_FORCE), NULL, &error));
-  g_assert_no_error (error);
-  g_clear_object (&ctx);
-  el_test_remove_tree (data_dir);
-  g_assert_cmpint (el_test_server_stop (server), ==, 0);
+  fixture_tear_down (&fx);
 }
 
 int

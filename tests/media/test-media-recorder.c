@@ -438,6 +438,20 @@ test_bad_source (void)
   g_assert_null (el_recorder_source_for_device ("x\" ! filesink location=/tmp/leak"));
   g_assert_null (el_recorder_source_for_device ("a\\b"));
   g_assert_null (el_recorder_source_for_device ("a\nb"));
+  /* the source chosen: a test's override, else the setting's microphone, else the default */
+  {
+    g_autofree char *forced = el_recorder_choose_source ("audiotestsrc", "mic");
+    g_autofree char *chosen = el_recorder_choose_source (NULL, "mic");
+    g_autofree char *unset = el_recorder_choose_source (NULL, "");
+    g_autofree char *none = el_recorder_choose_source (NULL, NULL);
+    g_autofree char *refused = el_recorder_choose_source (NULL, "x\" ! fakesink");
+
+    g_assert_cmpstr (forced, ==, "audiotestsrc");
+    g_assert_cmpstr (chosen, ==, "pulsesrc device=\"mic\"");
+    g_assert_cmpstr (unset, ==, EL_RECORDER_DEFAULT_SOURCE);
+    g_assert_cmpstr (none, ==, EL_RECORDER_DEFAULT_SOURCE);
+    g_assert_cmpstr (refused, ==, EL_RECORDER_DEFAULT_SOURCE);
+  }
   path = el_recorder_build_pipeline_description (NULL);
   g_assert_true (g_str_has_prefix (path, "autoaudiosrc ! "));
   g_assert_nonnull (strstr (path, "opusenc bitrate=24000 audio-type=voice"));

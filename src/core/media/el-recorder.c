@@ -153,6 +153,17 @@ el_recorder_source_for_device (const char *device_name)
   return g_strdup_printf ("pulsesrc device=\"%s\"", device_name);
 }
 
+char *
+el_recorder_choose_source (const char *override, const char *device_name)
+{
+  char *source;
+
+  if (override != NULL)
+    return g_strdup (override);
+  source = el_recorder_source_for_device (device_name);
+  return source != NULL ? source : g_strdup (EL_RECORDER_DEFAULT_SOURCE);
+}
+
 /**
  * el_recorder_build_pipeline_description:
  * @source: (nullable): a gst-launch source description; %NULL for "autoaudiosrc"

@@ -109,6 +109,10 @@ GQuark el_recorder_error_quark (void);
 /* "pulsesrc device=NAME"; NULL for a name that is empty or holds quotes, backslashes or control
  * characters. */
 char *el_recorder_source_for_device (const char *device_name);
+/* What to record from: @override (a source description, tests) when given, else the chosen
+ * microphone @device_name (nullable; the "microphone" setting) when it makes a source, else
+ * EL_RECORDER_DEFAULT_SOURCE. */
+char *el_recorder_choose_source (const char *override, const char *device_name);
 /* The pipeline from SOURCE to oggmux (no sink), as ElRecorder runs it; for benchmarks. */
 char *el_recorder_build_pipeline_description (const char *source);
 

@@ -954,20 +954,10 @@ el_record_view_set_source (ElRecordView *self, const char *source_description)
 static char *
 choose_source (ElRecordView *self)
 {
-  g_autofree char *device = NULL;
+  g_autofree char *device =
+      self->settings != NULL ? g_settings_get_string (self->settings, "microphone") : NULL;
 
-  if (self->source != NULL)
-    return g_strdup (self->source);
-  if (self->settings != NULL)
-    device = g_settings_get_string (self->settings, "microphone");
-  if (device != NULL && device[0] != '\0')
-    {
-      char *source = el_recorder_source_for_device (device);
-
-      if (source != NULL)
-        return source;
-    }
-  return g_strdup (EL_RECORDER_DEFAULT_SOURCE);
+  return el_recorder_choose_source (self->source, device);
 }
 
 void

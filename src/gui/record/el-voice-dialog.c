@@ -208,20 +208,10 @@ stopped_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 static char *
 choose_source (ElVoiceDialog *self)
 {
-  g_autofree char *device = NULL;
+  g_autofree char *device =
+      self->settings != NULL ? g_settings_get_string (self->settings, "microphone") : NULL;
 
-  if (self->source != NULL)
-    return g_strdup (self->source);
-  if (self->settings != NULL)
-    device = g_settings_get_string (self->settings, "microphone");
-  if (device != NULL && device[0] != '\0')
-    {
-      char *source = el_recorder_source_for_device (device);
-
-      if (source != NULL)
-        return source;
-    }
-  return g_strdup (EL_RECORDER_DEFAULT_SOURCE);
+  return el_recorder_choose_source (self->source, device);
 }
 
 static void
