@@ -170,15 +170,11 @@ el_voice_profile_transcript (const char *text, GHashTable *words)
 
 /* word (without "(2)") -> the dictionary's lines for it, in order */
 static GHashTable *
-read_dictionary (const char *path, GError **error)
+parse_dictionary (const char *contents)
 {
-  g_autofree char *contents = NULL;
-  g_auto (GStrv) lines = NULL;
+  g_auto (GStrv) lines = g_strsplit (contents, "\n", -1);
   g_autoptr (GHashTable) words = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
-  if (!g_file_get_contents (path, &contents, NULL, error))
-    return NULL;
-  lines = g_strsplit (contents, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     {
       const char *line = lines[i];
@@ -206,6 +202,16 @@ read_dictionary (const char *path, GError **error)
       }
     }
   return g_steal_pointer (&words);
+}
+
+static GHashTable *
+read_dictionary (const char *path, GError **error)
+{
+  g_autofree char *contents = NULL;
+
+  if (!g_file_get_contents (path, &contents, NULL, error))
+    return NULL;
+  return parse_dictionary (contents);
 }
 
 /* ------------------------------------------------------------------------------------------------
@@ -519,7 +525,7 @@ prepare_inputs (const char *base,
                 GCancellable *cancellable,
                 GError **error)
 {
-  g_autoptr (GHashTable) words = read_dictionary (dictionary, error);
+  g_autoptr (GHashTable) words = NULL;
   g_autoptr (GHashTable) cmu = NULL;
   g_autoptr (GHashTable) extra = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr (GString) fileids = g_string_new (NULL);
@@ -533,10 +539,10 @@ prepare_inputs (const char *base,
   fe_t *fe;
   gboolean ok = FALSE;
 
-  if (words == NULL)
-    return FALSE;
+  /* read once: its words to check the texts, its text to extend for bw */
   if (!g_file_get_contents (dictionary, &dict_text, NULL, error))
     return FALSE;
+  words = parse_dictionary (dict_text);
   dict = g_string_new (dict_text);
   if (dict->len > 0 && dict->str[dict->len - 1] != '\n')
     g_string_append_c (dict, '\n');

@@ -293,10 +293,24 @@ enrolled_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_object_unref (self);
 }
 
+/* @strings' strings, borrowed, NULL-terminated (a copy of the array would free them with it) */
+static GPtrArray *
+borrowed_strv (GPtrArray *strings)
+{
+  GPtrArray *strv = g_ptr_array_sized_new (strings->len + 1);
+
+  for (guint i = 0; i < strings->len; i++)
+    g_ptr_array_add (strv, g_ptr_array_index (strings, i));
+  g_ptr_array_add (strv, NULL);
+  return strv;
+}
+
 static void
 next_clicked_cb (ElVoiceDialog *self)
 {
   g_autoptr (GPtrArray) texts = NULL;
+  g_autoptr (GPtrArray) paths = NULL;
+  g_autoptr (GPtrArray) ids = NULL;
 
   if (self->recorder != NULL || g_ptr_array_index (self->paths, self->index) == NULL)
     return;
@@ -307,20 +321,14 @@ next_clicked_cb (ElVoiceDialog *self)
       update_read_page (self);
       return;
     }
-  /* borrowed strings, NULL-terminated (a copy of the array would free them: it keeps the free func) */
-  texts = g_ptr_array_new ();
-  for (guint i = 0; i < self->texts->len; i++)
-    g_ptr_array_add (texts, g_ptr_array_index (self->texts, i));
-  g_ptr_array_add (texts, NULL);
-  g_ptr_array_add (self->paths, NULL);
-  g_ptr_array_add (self->ids, NULL);
+  texts = borrowed_strv (self->texts);
+  paths = borrowed_strv (self->paths);
+  ids = borrowed_strv (self->ids);
   gtk_stack_set_visible_child_name (self->stack, "building");
   gtk_spinner_start (self->spinner);
-  el_context_enroll_voice_async (self->context, (const char *const *) self->paths->pdata,
-                                 (const char *const *) self->ids->pdata, (const char *const *) texts->pdata,
+  el_context_enroll_voice_async (self->context, (const char *const *) paths->pdata,
+                                 (const char *const *) ids->pdata, (const char *const *) texts->pdata,
                                  self->cancellable, enrolled_cb, g_object_ref (self));
-  g_ptr_array_set_size (self->paths, self->texts->len);
-  g_ptr_array_set_size (self->ids, self->texts->len);
 }
 
 static void
