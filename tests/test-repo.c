@@ -7,6 +7,7 @@
 
 #include "el-audit.h"
 #include "el-db.h"
+#include "el-repo-directory.h"
 #include "el-repo.h"
 #include "el-test-util.h"
 
@@ -1326,7 +1327,8 @@ test_staff_json (Fixture *f, gconstpointer data)
       g_assert_cmpstr (text->str, ==, expected);
     }
 
-  /* the change feed reads them in its own query: the same text, for an administrator and for a unit */
+  /* the change feed writes them through the connection's directory: the same text, for an
+   * administrator and for a unit */
   for (guint scope = 0; scope < 2; scope++)
     {
       const char *const units_b[] = { UNIT_B, NULL };
@@ -1747,6 +1749,108 @@ test_changes (Fixture *f, gconstpointer data)
   }
 }
 
+/* The first page of the feed, for an administrator. */
+static char *
+feed_first_page (ElDb *db)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) page = NULL;
+  gint64 next = 0;
+  gboolean more = TRUE;
+
+  page = el_repo_changes_since (db, 0, NULL, 200, &next, &more, &error);
+  g_assert_no_error (error);
+  g_assert_false (more);
+  return g_strndup (g_bytes_get_data (page, NULL), g_bytes_get_size (page));
+}
+
+/* Where @needle is in @haystack: 'u' in upserts, 't' in tombstones, 0 nowhere. */
+static char
+feed_group_of (const char *haystack, const char *needle)
+{
+  const char *at = strstr (haystack, needle);
+  const char *tombstones = strstr (haystack, "\"tombstones\":");
+
+  g_assert_nonnull (tombstones);
+  if (at == NULL)
+    return 0;
+  return at < tombstones ? 'u' : 't';
+}
+
+/* The feed's directory of unit and user JSON: filled by a page, and never stale, whichever
+ * connection changes a unit or a user (another process, such as `create-user`, or plain SQL that
+ * writes no change row). */
+static void
+test_changes_directory (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (ElDb) other = el_db_open_full (f->path, f->vault, EL_DB_OPEN_MIGRATE, &error);
+  g_autofree char *first = NULL;
+  g_autofree char *again = NULL;
+  g_autofree char *renamed = NULL;
+  g_autofree char *added = NULL;
+  g_autofree char *deleted = NULL;
+  const char *extra = "0b7a4c1e-8f2d-4e3a-b5c6-d7e8f9a0b0ff";
+  const char *extra_id = "\"id\":\"0b7a4c1e-8f2d-4e3a-b5c6-d7e8f9a0b0ff\"";
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (el_repo_directory_size (f->db, EL_REPO_DIRECTORY_USER), ==, 0);
+  first = feed_first_page (f->db);
+  g_assert_cmpuint (el_repo_directory_size (f->db, EL_REPO_DIRECTORY_UNIT), ==, 2);
+  g_assert_cmpuint (el_repo_directory_size (f->db, EL_REPO_DIRECTORY_USER), ==, 5);
+  g_assert_cmpint (feed_group_of (first, "\"name\":\"Blake Nurse\""), ==, 'u');
+  g_assert_cmpint (feed_group_of (first, "\"name\":\"5 East Cardiac\""), ==, 'u');
+  again = feed_first_page (f->db);
+  g_assert_cmpstr (again, ==, first);
+
+  /* renamed elsewhere, without a change row: the next page has the new names */
+  g_assert_true (el_db_exec (other,
+                             "UPDATE users SET name = 'Blake Renamed' WHERE id = '" NURSE_B "';"
+                             "UPDATE units SET name = '5 East Telemetry' WHERE id = '" UNIT_B "'",
+                             &error));
+  g_assert_no_error (error);
+  renamed = feed_first_page (f->db);
+  g_assert_cmpint (feed_group_of (renamed, "Blake Nurse"), ==, 0);
+  g_assert_cmpint (feed_group_of (renamed, "5 East Cardiac"), ==, 0);
+  g_assert_cmpint (feed_group_of (renamed, "\"name\":\"Blake Renamed\""), ==, 'u');
+  g_assert_cmpint (feed_group_of (renamed, "\"name\":\"5 East Telemetry\""), ==, 'u');
+
+  /* added elsewhere, then deleted elsewhere after the page cached it: a tombstone */
+  add_user (other, extra, "temp@example.org", "Temporary Nurse", EL_ROLE_NURSE, UNIT_A);
+  added = feed_first_page (f->db);
+  g_assert_cmpint (feed_group_of (added, extra_id), ==, 'u');
+  g_assert_cmpuint (el_repo_directory_size (f->db, EL_REPO_DIRECTORY_USER), ==, 6);
+  g_assert_true (
+      el_db_exec (other, "DELETE FROM users WHERE id = '0b7a4c1e-8f2d-4e3a-b5c6-d7e8f9a0b0ff'", &error));
+  g_assert_no_error (error);
+  deleted = feed_first_page (f->db);
+  g_assert_cmpint (feed_group_of (deleted, extra_id), ==, 't');
+  g_assert_cmpint (feed_group_of (deleted, "Temporary Nurse"), ==, 0);
+  g_assert_cmpuint (el_repo_directory_size (f->db, EL_REPO_DIRECTORY_USER), ==, 5);
+
+  /* read inside a write transaction that is then rolled back: nothing of it stays, even when a
+   * commit elsewhere brings the generation to the number it had inside */
+  g_assert_true (el_db_exec (
+      f->db, "BEGIN IMMEDIATE; UPDATE users SET name = 'Never Saved' WHERE id = '" NURSE_C "'", &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *inside = feed_first_page (f->db);
+
+    g_assert_cmpint (feed_group_of (inside, "\"name\":\"Never Saved\""), ==, 'u');
+  }
+  g_assert_true (el_db_exec (f->db, "ROLLBACK", &error));
+  g_assert_no_error (error);
+  g_assert_true (el_db_exec (other, "UPDATE users SET name = 'Ada Renamed' WHERE id = '" ADMIN "'", &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *after = feed_first_page (f->db);
+
+    g_assert_cmpint (feed_group_of (after, "Never Saved"), ==, 0);
+    g_assert_cmpint (feed_group_of (after, "\"name\":\"Casey Nurse\""), ==, 'u');
+    g_assert_cmpint (feed_group_of (after, "\"name\":\"Ada Renamed\""), ==, 'u');
+  }
+}
+
 /* Pages stay under EL_REPO_CHANGES_MAX_BYTES: six recordings with 200 KB transcripts. */
 static void
 test_changes_size (Fixture *f, gconstpointer data)
@@ -1990,6 +2094,7 @@ main (int argc, char *argv[])
   ADD ("/el/server/repo/recordings", test_recordings);
   ADD ("/el/server/repo/changes/pages", test_changes);
   ADD ("/el/server/repo/changes/size", test_changes_size);
+  ADD ("/el/server/repo/changes/directory", test_changes_directory);
   ADD ("/el/server/repo/audit", test_audit);
   ADD ("/el/server/repo/caller-transaction", test_caller_transaction);
   ADD ("/el/server/repo/no-phi-in-clear", test_no_phi_in_clear);

@@ -283,17 +283,23 @@ test_migrate_v2 (Fixture *f, gconstpointer data)
 
     raw_exec (raw, "BEGIN; DROP INDEX handoffs_unit_list; "
                    "CREATE INDEX handoffs_unit_shift_date ON handoffs (unit_id, shift_date); "
-                   "PRAGMA user_version = 1; COMMIT;");
+                   "DROP TABLE directory_generation; DROP TRIGGER units_directory_insert; "
+                   "DROP TRIGGER units_directory_update; DROP TRIGGER units_directory_delete; "
+                   "DROP TRIGGER users_directory_insert; DROP TRIGGER users_directory_update; "
+                   "DROP TRIGGER users_directory_delete; PRAGMA user_version = 1; COMMIT;");
     sqlite3_close (raw);
   }
   {
     g_autoptr (ElDb) db = open_db (f->path, NULL);
 
-    g_assert_cmpint (query_int (db, "PRAGMA user_version"), ==, 2);
+    g_assert_cmpint (query_int (db, "PRAGMA user_version"), ==, EL_DB_SCHEMA_VERSION);
     g_assert_cmpint (query_int (db, "SELECT count(*) FROM units"), >, 0);
     schema = dump_schema (db);
     g_assert_nonnull (strstr (schema, "index handoffs_unit_list"));
     g_assert_null (strstr (schema, "handoffs_unit_shift_date"));
+    /* version 3: the generation starts at 0, whatever units and users are there */
+    g_assert_nonnull (strstr (schema, "trigger users_directory_update"));
+    g_assert_cmpint (query_int (db, "SELECT n FROM directory_generation"), ==, 0);
   }
   {
     sqlite3 *raw = open_raw (f->path);
@@ -308,6 +314,35 @@ test_migrate_v2 (Fixture *f, gconstpointer data)
     g_assert_nonnull (strstr (details->str, "handoffs_unit_list"));
     g_assert_null (strstr (details->str, "TEMP B-TREE"));
   }
+}
+
+/* Schema version 3: every write to units or users raises the directory generation, in its own
+ * transaction (a rolled-back one leaves it); writes to other tables do not. */
+static void
+test_directory_generation (Fixture *f, gconstpointer data)
+{
+  g_autoptr (ElVault) vault = make_vault (1);
+  g_autoptr (ElDb) db = open_db (f->path, vault);
+  static const char generation[] = "SELECT n FROM directory_generation WHERE id = 1";
+  gint64 n;
+
+  g_assert_cmpint (query_int (db, generation), ==, 0);
+  insert_unit_and_user (db); /* two units, one user */
+  g_assert_cmpint ((n = query_int (db, generation)), ==, 3);
+  exec_ok (db, "UPDATE units SET name = '4 West Surgical' WHERE id = '" UNIT_ID "'");
+  g_assert_cmpint (query_int (db, generation), ==, n + 1);
+  exec_ok (db, "UPDATE users SET name = 'Nurse Alice' WHERE id = '" USER_ID "'");
+  g_assert_cmpint (query_int (db, generation), ==, n + 2);
+  exec_ok (db, "BEGIN; UPDATE users SET email = 'b@example.org'; ROLLBACK");
+  g_assert_cmpint (query_int (db, generation), ==, n + 2);
+  insert_patient (db, PATIENT_ID, "MRN-1", "401", "{}");
+  g_assert_cmpint (query_int (db, generation), ==, n + 2);
+  exec_ok (db, "DELETE FROM units WHERE id = '" UNIT2_ID "'");
+  g_assert_cmpint (query_int (db, generation), ==, n + 3);
+  exec_ok (db, "DELETE FROM users WHERE id = '" USER_ID "'");
+  g_assert_cmpint (query_int (db, generation), ==, n + 4);
+  /* one row, always */
+  exec_fails (db, "INSERT INTO directory_generation (id, n) VALUES (2, 0)", EL_DB_ERROR_CONSTRAINT);
 }
 
 static void
@@ -1024,6 +1059,7 @@ main (int argc, char *argv[])
   ADD ("/el/server/db/pragmas", test_pragmas);
   ADD ("/el/server/db/migrate/idempotent", test_migrate_idempotent);
   ADD ("/el/server/db/migrate/v2", test_migrate_v2);
+  ADD ("/el/server/db/migrate/directory-generation", test_directory_generation);
   ADD ("/el/server/db/migrate/refuse", test_refuse);
   ADD ("/el/server/db/sbar/one-latest", test_one_latest_version);
   ADD ("/el/server/db/audit/immutable", test_audit_immutable);

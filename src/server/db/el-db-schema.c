@@ -5,7 +5,7 @@
 #include "el-db-private.h"
 
 /*
- * Schema version 1 (version 2 below replaces one index).
+ * Schema version 1 (version 2 below replaces one index; version 3 adds the directory generation).
  *
  * Conventions
  * - Connections run with trusted_schema=OFF, so the schema calls no function that SQLite does not
@@ -263,9 +263,34 @@ static const char schema_v2[] =
     "CREATE INDEX handoffs_unit_list ON handoffs (unit_id, shift_date, created_at, id);\n"
     "DROP INDEX handoffs_unit_shift_date;\n";
 
+/*
+ * Schema version 3: the staff directory's generation. directory_generation holds one row whose n
+ * every insert, update or delete of a unit or a user raises, in the transaction that makes it, so
+ * a reader that sees the same n in its snapshot sees the same units and users (the change feed's
+ * per-connection cache of their JSON, el-repo-directory.c, is keyed by it).
+ */
+static const char schema_v3[] = "CREATE TABLE directory_generation (\n"
+                                "  id INTEGER PRIMARY KEY CHECK (id = 1),\n"
+                                "  n  INTEGER NOT NULL\n"
+                                ");\n"
+                                "INSERT INTO directory_generation (id, n) VALUES (1, 0);\n"
+                                "CREATE TRIGGER units_directory_insert AFTER INSERT ON units\n"
+                                "  BEGIN UPDATE directory_generation SET n = n + 1 WHERE id = 1; END;\n"
+                                "CREATE TRIGGER units_directory_update AFTER UPDATE ON units\n"
+                                "  BEGIN UPDATE directory_generation SET n = n + 1 WHERE id = 1; END;\n"
+                                "CREATE TRIGGER units_directory_delete AFTER DELETE ON units\n"
+                                "  BEGIN UPDATE directory_generation SET n = n + 1 WHERE id = 1; END;\n"
+                                "CREATE TRIGGER users_directory_insert AFTER INSERT ON users\n"
+                                "  BEGIN UPDATE directory_generation SET n = n + 1 WHERE id = 1; END;\n"
+                                "CREATE TRIGGER users_directory_update AFTER UPDATE ON users\n"
+                                "  BEGIN UPDATE directory_generation SET n = n + 1 WHERE id = 1; END;\n"
+                                "CREATE TRIGGER users_directory_delete AFTER DELETE ON users\n"
+                                "  BEGIN UPDATE directory_generation SET n = n + 1 WHERE id = 1; END;\n";
+
 static const ElDbMigration migrations[] = {
   { 1, schema_v1 },
   { 2, schema_v2 },
+  { 3, schema_v3 },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == EL_DB_SCHEMA_VERSION);

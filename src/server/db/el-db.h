@@ -67,7 +67,7 @@ G_BEGIN_DECLS
  * hourly), el_db_checkpoint() at shutdown, and release the lock last.
  */
 
-#define EL_DB_SCHEMA_VERSION  2
+#define EL_DB_SCHEMA_VERSION  3
 #define EL_DB_APPLICATION_ID  0x454c4e4b /* "ELNK" */
 #define EL_DB_BUSY_TIMEOUT_MS 5000
 

@@ -2,6 +2,7 @@
 /* The change feed: pages of upserts and tombstones by sequence number. */
 #include "config.h"
 
+#include "el-repo-directory.h"
 #include "el-repo-private.h"
 
 #include <string.h>
@@ -16,16 +17,8 @@ static const struct
   { "handoff", "handoffs" }, { "recording", "recordings" }, { "sbar_version", "sbar_versions" },
 };
 
-#define N_KINDS        G_N_ELEMENTS (kinds)
-#define KIND_UNIT      0
-#define KIND_USER      1
-#define UNIT_FIRST_COL 5
-#define USER_FIRST_COL 10
-#define CHANGE_SELECT                                                                    \
-  "SELECT c.seq AS seq, c.entity_type, c.entity_id, c.op, c.at, " EL_REPO_UNIT_COLUMNS_U \
-  ", " EL_REPO_USER_JSON_COLUMNS_S " FROM changes c "                                    \
-  "LEFT JOIN units u ON c.entity_type = 'unit' AND u.id = c.entity_id "                  \
-  "LEFT JOIN users s ON c.entity_type = 'user' AND s.id = c.entity_id "
+#define N_KINDS         G_N_ELEMENTS (kinds)
+#define CHANGE_SELECT   "SELECT c.seq AS seq, c.entity_type, c.entity_id, c.op, c.at FROM changes c "
 #define ENVELOPE_BYTES  512 /* next_cursor, has_more, member names, brackets */
 #define MAX_UNIT_FILTER EL_REPO_MAX_LIMIT
 
@@ -67,10 +60,11 @@ recording_node (ElDb *db, const char *id, GError **error)
   return recording != NULL ? el_recording_to_json (recording) : NULL;
 }
 
-/* Appends the entity's current JSON to @out; %EL_REPO_ERROR_NOT_FOUND when it is gone. Everything but
- * recordings is written from its row (and stored document) directly, without a model object. */
+/* Appends the entity's current JSON to @out; %EL_REPO_ERROR_NOT_FOUND when it is gone. Units and
+ * users come from the connection's directory; everything but recordings is written from its row
+ * (and stored document) directly, without a model object. */
 static gboolean
-write_entity (ElDb *db, int kind, const char *id, GString *out, GError **error)
+write_entity (ElDb *db, ElRepoDirectory *dir, int kind, const char *id, GString *out, GError **error)
 {
   g_autoptr (JsonNode) node = NULL;
   g_autofree char *json = NULL;
@@ -79,9 +73,9 @@ write_entity (ElDb *db, int kind, const char *id, GString *out, GError **error)
   switch (kind)
     {
       case 0:
-        return el_repo_unit_write_json (db, id, out, error);
+        return el_repo_directory_write_json (dir, db, EL_REPO_DIRECTORY_UNIT, id, out, error);
       case 1:
-        return el_repo_user_write_json (db, id, out, error);
+        return el_repo_directory_write_json (dir, db, EL_REPO_DIRECTORY_USER, id, out, error);
       case 2:
         return el_repo_patient_write_json (db, id, out, error);
       case 3:
@@ -115,7 +109,11 @@ static void
 append_item (GString **list, const char *json, gsize len)
 {
   if (*list == NULL)
-    *list = g_string_new ("[");
+    {
+      /* room for a page's worth of most kinds without growing */
+      *list = g_string_sized_new (MAX (4096, 2 * len));
+      g_string_append_c (*list, '[');
+    }
   else
     g_string_append_c (*list, ',');
   g_string_append_len (*list, json, (gssize) len);
@@ -165,6 +163,7 @@ el_repo_changes_since (ElDb *db,
   g_auto (Page) page = { { NULL }, { NULL } };
   g_autoptr (ElRepoRead) read = NULL;
   g_autoptr (ElDbStmt) stmt = NULL;
+  ElRepoDirectory *dir = NULL;
   g_autoptr (GString) sql = g_string_new (NULL);
   g_autoptr (GString) out = NULL;
   g_autoptr (GString) item = g_string_new (NULL);
@@ -198,8 +197,7 @@ el_repo_changes_since (ElDb *db,
     }
   /* Without a unit filter: the rowid order. With one: one arm per unit plus the rows of no unit,
    * each an ordered search of changes_unit_seq, merged by SQLite as they stream (an IN list or an
-   * OR would collect and sort every row of the unit first). Units and users, most of a first page,
-   * come with their change row (one-row LEFT JOINs by primary key, which keep that order). */
+   * OR would collect and sort every row of the unit first). */
   if (unit_ids == NULL)
     g_string_append (sql, CHANGE_SELECT "WHERE c.seq > ?1");
   else
@@ -211,7 +209,7 @@ el_repo_changes_since (ElDb *db,
     }
   g_string_append (sql, " ORDER BY seq");
 
-  if ((read = el_repo_read_begin (db, error)) == NULL)
+  if ((read = el_repo_read_begin (db, error)) == NULL || (dir = el_repo_directory_begin (db, error)) == NULL)
     return NULL;
   stmt = el_db_prepare (db, sql->str, error);
   if (stmt == NULL)
@@ -241,23 +239,9 @@ el_repo_changes_since (ElDb *db,
           continue;
         }
       g_string_truncate (item, 0);
-      if (!deleted && (kind == KIND_UNIT || kind == KIND_USER))
+      if (!deleted)
         {
-          /* joined: the entity is there when its id came back */
-          int first = kind == KIND_UNIT ? UNIT_FIRST_COL : USER_FIRST_COL;
-
-          present = sqlite3_column_type (stmt, first) != SQLITE_NULL;
-          if (present)
-            {
-              if (kind == KIND_UNIT)
-                el_repo_unit_row_write_json (stmt, first, item);
-              else
-                el_repo_user_row_write_json (stmt, first, item);
-            }
-        }
-      else if (!deleted)
-        {
-          present = write_entity (db, kind, id, item, &local_error);
+          present = write_entity (db, dir, kind, id, item, &local_error);
           if (!present && !g_error_matches (local_error, EL_REPO_ERROR, EL_REPO_ERROR_NOT_FOUND))
             {
               g_propagate_error (error, g_steal_pointer (&local_error));

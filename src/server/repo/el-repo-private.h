@@ -85,14 +85,6 @@ ElPatient *el_repo_patient_load (ElDb *db, const char *patient_id, GError **erro
 
 /* The change feed's JSON text of an entity, appended to @out (%EL_REPO_ERROR_NOT_FOUND when gone). */
 void el_repo_json_put_member (GString *out, const char *name);
-/* The change feed reads units and users in its own query: their columns (the same in the same order
- * with a table alias, u. and s.), and their JSON from them. */
-#define EL_REPO_UNIT_COLUMNS        "id, code, name, floor, bed_count"
-#define EL_REPO_UNIT_COLUMNS_U      "u.id, u.code, u.name, u.floor, u.bed_count"
-#define EL_REPO_USER_JSON_COLUMNS   "id, email, name, role, unit_id, created_at"
-#define EL_REPO_USER_JSON_COLUMNS_S "s.id, s.email, s.name, s.role, s.unit_id, s.created_at"
-void el_repo_unit_row_write_json (ElDbStmt *stmt, int first, GString *out);
-void el_repo_user_row_write_json (ElDbStmt *stmt, int first, GString *out);
 void el_repo_json_put_string (GString *out, const char *name, const char *value);
 void el_repo_json_put_int (GString *out, const char *name, gint64 value);
 void el_repo_json_put_timestamp (GString *out, const char *name, const char *text);

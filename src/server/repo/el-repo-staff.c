@@ -6,7 +6,8 @@
 
 #include <string.h>
 
-#define UNIT_COLUMNS EL_REPO_UNIT_COLUMNS
+#define UNIT_COLUMNS      "id, code, name, floor, bed_count"
+#define USER_JSON_COLUMNS "id, email, name, role, unit_id, created_at"
 
 static ElUnit *
 unit_from_row (ElDbStmt *stmt)
@@ -80,17 +81,17 @@ el_repo_unit_get (ElDb *db, const char *unit_id, GError **error)
   return unit_get_where (db, "SELECT " UNIT_COLUMNS " FROM units WHERE id = ?1", unit_id, error);
 }
 
-/* The unit of the current row as el_unit_to_json() text, from the UNIT_COLUMNS at @first. */
-void
-el_repo_unit_row_write_json (ElDbStmt *stmt, int first, GString *out)
+/* The unit of the current row as el_unit_to_json() text, from the UNIT_COLUMNS. */
+static void
+unit_row_write_json (ElDbStmt *stmt, GString *out)
 {
   g_string_append (out, "{\"id\":");
-  el_json_append_string (out, el_repo_column_text (stmt, first));
-  el_repo_json_put_string (out, "name", el_repo_column_text (stmt, first + 2));
-  el_repo_json_put_string (out, "code", el_repo_column_text (stmt, first + 1));
-  el_repo_json_put_string (out, "floor", el_repo_column_text (stmt, first + 3));
-  if (sqlite3_column_type (stmt, first + 4) != SQLITE_NULL)
-    el_repo_json_put_int (out, "bed_count", sqlite3_column_int (stmt, first + 4));
+  el_json_append_string (out, el_repo_column_text (stmt, 0));
+  el_repo_json_put_string (out, "name", el_repo_column_text (stmt, 2));
+  el_repo_json_put_string (out, "code", el_repo_column_text (stmt, 1));
+  el_repo_json_put_string (out, "floor", el_repo_column_text (stmt, 3));
+  if (sqlite3_column_type (stmt, 4) != SQLITE_NULL)
+    el_repo_json_put_int (out, "bed_count", sqlite3_column_int (stmt, 4));
   g_string_append_c (out, '}');
 }
 
@@ -110,7 +111,7 @@ el_repo_unit_write_json (ElDb *db, const char *unit_id, GString *out, GError **e
     return el_repo_fail (error, EL_REPO_ERROR_NOT_FOUND, "no such unit");
   if (rc != SQLITE_ROW)
     return FALSE;
-  el_repo_unit_row_write_json (stmt, 0, out);
+  unit_row_write_json (stmt, out);
   return TRUE;
 }
 
@@ -258,21 +259,21 @@ user_get_where (
   return NULL;
 }
 
-/* The user of the current row as el_user_to_json() text, from EL_REPO_USER_JSON_COLUMNS at @first. */
-void
-el_repo_user_row_write_json (ElDbStmt *stmt, int first, GString *out)
+/* The user of the current row as el_user_to_json() text, from the USER_JSON_COLUMNS. */
+static void
+user_row_write_json (ElDbStmt *stmt, GString *out)
 {
   ElRole role = EL_ROLE_NURSE;
 
-  if (!el_role_from_string (el_repo_column_text (stmt, first + 3), &role))
+  if (!el_role_from_string (el_repo_column_text (stmt, 3), &role))
     role = EL_ROLE_NURSE; /* as user_from_row(): the CHECK constraint allows nothing else */
   g_string_append (out, "{\"id\":");
-  el_json_append_string (out, el_repo_column_text (stmt, first));
-  el_repo_json_put_string (out, "email", el_repo_column_text (stmt, first + 1));
-  el_repo_json_put_string (out, "name", el_repo_column_text (stmt, first + 2));
+  el_json_append_string (out, el_repo_column_text (stmt, 0));
+  el_repo_json_put_string (out, "email", el_repo_column_text (stmt, 1));
+  el_repo_json_put_string (out, "name", el_repo_column_text (stmt, 2));
   el_repo_json_put_string (out, "role", el_role_to_string (role));
-  el_repo_json_put_string (out, "unit_id", el_repo_column_text (stmt, first + 4));
-  el_repo_json_put_timestamp (out, "created_at", el_repo_column_text (stmt, first + 5));
+  el_repo_json_put_string (out, "unit_id", el_repo_column_text (stmt, 4));
+  el_repo_json_put_timestamp (out, "created_at", el_repo_column_text (stmt, 5));
   g_string_append_c (out, '}');
 }
 
@@ -282,7 +283,7 @@ gboolean
 el_repo_user_write_json (ElDb *db, const char *user_id, GString *out, GError **error)
 {
   g_autoptr (ElDbStmt) stmt =
-      el_db_prepare (db, "SELECT " EL_REPO_USER_JSON_COLUMNS " FROM users WHERE id = ?1", error);
+      el_db_prepare (db, "SELECT " USER_JSON_COLUMNS " FROM users WHERE id = ?1", error);
   int rc;
 
   if (stmt == NULL)
@@ -293,7 +294,7 @@ el_repo_user_write_json (ElDb *db, const char *user_id, GString *out, GError **e
     return el_repo_fail (error, EL_REPO_ERROR_NOT_FOUND, "no such user");
   if (rc != SQLITE_ROW)
     return FALSE;
-  el_repo_user_row_write_json (stmt, 0, out);
+  user_row_write_json (stmt, out);
   return TRUE;
 }
 
