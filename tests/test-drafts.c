@@ -7,7 +7,9 @@
  * server with its speech jobs on, real keyring, real sealed files. */
 #include "config.h"
 
+#include <linux/magic.h>
 #include <string.h>
+#include <sys/vfs.h>
 
 #include "el-context.h"
 #include "el-drafter.h"
@@ -18,6 +20,7 @@
 #include "el-test-api.h"
 #include "el-test-server.h"
 #include "el-test-util.h"
+#include "el-voice-profile.h"
 #include "speech-test-util.h"
 
 #define PASSWORD "handoff-demo"
@@ -110,9 +113,12 @@ fixture_tear_down (Fixture *f)
   g_autoptr (GAsyncResult) r = NULL;
   g_autoptr (GError) error = NULL;
 
-  g_assert_true (el_context_sign_out_finish (
-      f->ctx, RUN (el_context_sign_out_async, f->ctx, EL_CONTEXT_SIGN_OUT_FORCE), NULL, &error));
-  g_assert_no_error (error);
+  if (el_context_get_store (f->ctx) != NULL) /* not signed out by the test */
+    {
+      g_assert_true (el_context_sign_out_finish (
+          f->ctx, RUN (el_context_sign_out_async, f->ctx, EL_CONTEXT_SIGN_OUT_FORCE), NULL, &error));
+      g_assert_no_error (error);
+    }
   g_clear_object (&f->ctx);
   el_test_remove_tree (f->data_dir);
   g_free (f->data_dir);
@@ -354,11 +360,176 @@ test_automatic_with_voice_profile (void)
   fixture_tear_down (&fx);
 }
 
+static void
+voice_changed_cb (ElContext *ctx, guint *count)
+{
+  (*count)++;
+}
+
+/* A file under @dir holds @needle in the clear. */
+static gboolean
+tree_contains (const char *dir, const char *needle)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autofree char *contents = NULL;
+      gsize len = 0;
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR) ? tree_contains (path, needle)
+                                                 : (g_file_get_contents (path, &contents, &len, NULL) &&
+                                                    g_strstr_len (contents, (gssize) len, needle) != NULL))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* A nurse who never read the enrollment texts: her recordings are heard with the stock model and
+ * kept sealed until they add up to the learning length; then the profile is built from them, the
+ * sidecars go, the drafter drafts with it, and learning stops. */
+static void
+test_learn_voice (void)
+{
+  Fixture fx = { 0 };
+  g_autoptr (GAsyncResult) r = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *learn_dir = NULL;
+  g_autofree char *first_id = g_uuid_string_random ();
+  g_autofree char *second_id = g_uuid_string_random ();
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+  g_autofree char *sidecar = NULL;
+  g_autofree char *model = NULL;
+  gboolean built = TRUE;
+  guint changed = 0;
+  ElContext *ctx;
+
+  fixture_set_up (&fx);
+  ctx = fx.ctx;
+  learn_dir = g_strconcat (el_context_get_voice_profile_dir (ctx), ".learn", NULL);
+  g_signal_connect (ctx, "voice-profile-changed", G_CALLBACK (voice_changed_cb), &changed);
+  g_assert_true (el_context_ensure_drafter (ctx, &error));
+  g_assert_no_error (error);
+  g_assert_false (el_context_has_voice_profile (ctx));
+  /* each recording of the handoff text is about 20 s: two are needed */
+  el_context_set_voice_learning_seconds (ctx, 30);
+
+  /* the first recording: heard and kept, sealed; no profile yet */
+  first = seal_recording (ctx, first_id);
+  g_assert_true (el_context_learn_voice_finish (ctx, RUN (el_context_learn_voice_async, ctx, first_id, first),
+                                                &built, &error));
+  g_assert_no_error (error);
+  g_assert_false (built);
+  g_assert_false (el_context_has_voice_profile (ctx));
+  sidecar = g_strdup_printf ("%s/%s.heard", learn_dir, first_id);
+  g_assert_true (g_file_test (sidecar, G_FILE_TEST_IS_REGULAR));
+  g_assert_false (tree_contains (learn_dir, "\"text\""));
+  g_assert_false (tree_contains (learn_dir, "penicillin"));
+  g_assert_false (tree_contains (learn_dir, "resident"));
+  g_assert_cmpuint (changed, ==, 0);
+
+  /* a recording that does not open (wrong id for its file): an error, nothing kept for it */
+  g_assert_false (el_context_learn_voice_finish (
+      ctx, RUN (el_context_learn_voice_async, ctx, second_id, first), &built, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  /* the second: enough; the profile is built from both, the sidecars go, the drafter uses it */
+  second = seal_recording (ctx, second_id);
+  g_assert_true (el_context_learn_voice_finish (
+      ctx, RUN (el_context_learn_voice_async, ctx, second_id, second), &built, &error));
+  g_assert_no_error (error);
+  g_assert_true (built);
+  g_assert_true (el_context_has_voice_profile (ctx));
+  g_assert_false (g_file_test (learn_dir, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (changed, ==, 1);
+  g_object_get (el_drafter_get_transcriber (el_context_get_drafter (ctx)), "acoustic-model", &model, NULL);
+  g_assert_cmpstr (model, ==, el_context_get_voice_profile_dir (ctx));
+  /* her recordings stay where they were (they are uploaded and deleted at sign-out as before) */
+  g_assert_true (g_file_test (first, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (second, G_FILE_TEST_IS_REGULAR));
+
+  /* with a profile: nothing more is heard or kept */
+  g_assert_true (el_context_learn_voice_finish (ctx, RUN (el_context_learn_voice_async, ctx, first_id, first),
+                                                &built, &error));
+  g_assert_no_error (error);
+  g_assert_false (built);
+  g_assert_false (g_file_test (learn_dir, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (changed, ==, 1);
+
+  fixture_tear_down (&fx);
+}
+
+/* Sign-out deletes what was heard for a profile not built yet. */
+static void
+test_learn_voice_sign_out (void)
+{
+  Fixture fx = { 0 };
+  g_autoptr (GAsyncResult) r = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *learn_dir = NULL;
+  g_autofree char *id = g_uuid_string_random ();
+  g_autofree char *path = NULL;
+  gboolean built = TRUE;
+
+  fixture_set_up (&fx);
+  learn_dir = g_strconcat (el_context_get_voice_profile_dir (fx.ctx), ".learn", NULL);
+  path = seal_recording (fx.ctx, id);
+  g_assert_true (el_context_learn_voice_finish (fx.ctx, RUN (el_context_learn_voice_async, fx.ctx, id, path),
+                                                &built, &error));
+  g_assert_no_error (error);
+  g_assert_false (built);
+  g_assert_true (g_file_test (learn_dir, G_FILE_TEST_IS_DIR));
+  g_assert_true (el_context_sign_out_finish (
+      fx.ctx, RUN (el_context_sign_out_async, fx.ctx, EL_CONTEXT_SIGN_OUT_FORCE), NULL, &error));
+  g_assert_no_error (error);
+  g_assert_null (el_context_get_store (fx.ctx));
+  g_assert_false (g_file_test (learn_dir, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  fixture_tear_down (&fx);
+}
+
+/* The work files of a build from what was heard (PHI) go to a folder held in memory: never to a
+ * runtime folder on a disk. */
+static void
+test_learn_voice_work_dir (void)
+{
+  g_autofree char *saved = g_strdup (g_getenv ("XDG_RUNTIME_DIR"));
+  g_autofree char *on_disk =
+      g_build_filename (g_getenv ("EL_BUILD_ROOT") != NULL ? g_getenv ("EL_BUILD_ROOT") : ".", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = NULL;
+  struct statfs fs;
+
+  g_setenv ("XDG_RUNTIME_DIR", on_disk, TRUE);
+  dir = el_voice_profile_private_work_dir (&error);
+  if (saved != NULL)
+    g_setenv ("XDG_RUNTIME_DIR", saved, TRUE);
+  else
+    g_unsetenv ("XDG_RUNTIME_DIR");
+  g_assert_true (statfs (on_disk, &fs) == 0 && fs.f_type != TMPFS_MAGIC);
+  if (dir == NULL)
+    {
+      /* a machine without /dev/shm on tmpfs: refused, which makes learning fail rather than write */
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+      return;
+    }
+  g_assert_no_error (error);
+  g_assert_cmpstr (dir, !=, on_disk);
+  g_assert_true (statfs (dir, &fs) == 0 && (fs.f_type == TMPFS_MAGIC || fs.f_type == RAMFS_MAGIC));
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/el/client/drafts/on-device", test_on_device_draft);
   g_test_add_func ("/el/client/drafts/automatic-with-voice-profile", test_automatic_with_voice_profile);
+  g_test_add_func ("/el/client/drafts/learn-voice", test_learn_voice);
+  g_test_add_func ("/el/client/drafts/learn-voice/sign-out", test_learn_voice_sign_out);
+  g_test_add_func ("/el/client/drafts/learn-voice/work-dir", test_learn_voice_work_dir);
   return g_test_run ();
 }

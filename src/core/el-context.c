@@ -36,6 +36,8 @@ struct _ElContext
   gboolean drafter_auto; /* made by el_context_ensure_drafter(): remade when the voice profile changes */
   gboolean drafter_for_speaker; /* ...with the nurse's voice profile */
   ElUser *user;                 /* the open account's user (nullable) */
+  guint voice_learning_seconds; /* of her handoffs heard before a profile is built from them */
+  GMutex learn_lock;            /* one learning step at a time: counting and building */
 };
 
 enum
@@ -53,6 +55,16 @@ enum
 };
 
 static GParamSpec *properties[N_PROPS];
+
+enum
+{
+  SIGNAL_VOICE_PROFILE_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+#define DEFAULT_VOICE_LEARNING_SECONDS 240
 
 /* Spelled out rather than G_DEFINE_QUARK (): cppcheck cannot parse that macro next to a type
  * definition. */
@@ -96,6 +108,7 @@ el_context_finalize (GObject *object)
   g_free (self->recordings_dir);
   g_free (self->voice_dir);
   g_free (self->account);
+  g_mutex_clear (&self->learn_lock);
   G_OBJECT_CLASS (el_context_parent_class)->finalize (object);
 }
 
@@ -177,11 +190,19 @@ el_context_class_init (ElContextClass *klass)
   properties[PROP_SYNC] = g_param_spec_object ("sync", NULL, NULL, EL_TYPE_SYNC, ro);
   properties[PROP_USER] = g_param_spec_object ("user", NULL, NULL, EL_TYPE_USER, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* a voice profile was built (enrollment, or learned from her handoffs); the drafter made by
+   * el_context_ensure_drafter() already uses it */
+  signals[SIGNAL_VOICE_PROFILE_CHANGED] =
+      g_signal_new ("voice-profile-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                    NULL, G_TYPE_NONE, 0);
 }
 
 static void
 el_context_init (ElContext *self)
 {
+  self->voice_learning_seconds = DEFAULT_VOICE_LEARNING_SECONDS;
+  g_mutex_init (&self->learn_lock);
 }
 
 /**
@@ -1144,7 +1165,7 @@ delete_files (GTask *task)
 {
   SignOutData *data = g_task_get_task_data (task);
   static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
-  static const char *const folders[] = { ".recordings", ".voice.readings" };
+  static const char *const folders[] = { ".recordings", ".voice.readings", ".voice.learn" };
 
   data->n_files = G_N_ELEMENTS (suffixes) + G_N_ELEMENTS (folders);
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
@@ -1452,6 +1473,22 @@ enroll_data_free (EnrollData *data)
   g_free (data);
 }
 
+/* A new profile is in place: a drafter made from the environment picks it up. */
+static gboolean
+voice_profile_changed (ElContext *self, GError **error)
+{
+  if (self->drafter_auto)
+    {
+      g_clear_object (&self->drafter);
+      self->drafter_auto = FALSE;
+      self->drafter_for_speaker = FALSE;
+      if (!el_context_ensure_drafter (self, error))
+        return FALSE;
+    }
+  g_signal_emit (self, signals[SIGNAL_VOICE_PROFILE_CHANGED], 0);
+  return TRUE;
+}
+
 static void
 enrolled_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -1459,22 +1496,10 @@ enrolled_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GTask) task = user_data;
   GError *error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!g_task_propagate_boolean (G_TASK (result), &error) || !voice_profile_changed (self, &error))
     {
       g_task_return_error (task, error);
       return;
-    }
-  /* a drafter made from the environment picks the new profile up */
-  if (self->drafter_auto)
-    {
-      g_clear_object (&self->drafter);
-      self->drafter_auto = FALSE;
-      self->drafter_for_speaker = FALSE;
-      if (!el_context_ensure_drafter (self, &error))
-        {
-          g_task_return_error (task, error);
-          return;
-        }
     }
   g_task_return_boolean (task, TRUE);
 }
@@ -1561,6 +1586,337 @@ el_context_enroll_voice_finish (ElContext *self, GAsyncResult *result, GError **
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- Learning her voice from her handoffs ---- */
+
+#define HEARD_SUFFIX ".heard"
+
+typedef struct
+{
+  ElVault *vault;
+  char *recording_id;
+  char *path;
+  char *voice_dir;
+  char *learn_dir;
+  guint64 min_ms;
+  GMutex *lock; /* the context's; the task holds a reference to it */
+} LearnData;
+
+static void
+learn_data_free (LearnData *data)
+{
+  g_clear_object (&data->vault);
+  g_free (data->recording_id);
+  g_free (data->path);
+  g_free (data->voice_dir);
+  g_free (data->learn_dir);
+  g_free (data);
+}
+
+/* The sidecar's associated data: it opens only as the sidecar of that recording. */
+static char *
+heard_ad (const char *recording_id)
+{
+  return g_strdup_printf ("voice-learn|%s|1", recording_id);
+}
+
+/* What was heard in one recording, sealed: {"path", "audio_ms", "text"}. */
+static gboolean
+write_heard (LearnData *data, guint64 audio_ms, const char *text, GError **error)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *ad = heard_ad (data->recording_id);
+  g_autofree char *name = g_strconcat (data->recording_id, HEARD_SUFFIX, NULL);
+  g_autofree char *file = g_build_filename (data->learn_dir, name, NULL);
+  g_autoptr (GBytes) sealed = NULL;
+  gsize len = 0;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "path");
+  json_builder_add_string_value (b, data->path);
+  json_builder_set_member_name (b, "audio_ms");
+  json_builder_add_int_value (b, (gint64) audio_ms);
+  json_builder_set_member_name (b, "text");
+  json_builder_add_string_value (b, text);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  json = json_to_string (root, FALSE);
+  len = strlen (json);
+  sealed = el_vault_seal (data->vault, json, len, ad, error);
+  explicit_bzero (json, len);
+  if (sealed == NULL)
+    return FALSE;
+  if (g_mkdir_with_parents (data->learn_dir, 0700) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
+                   "could not create the voice learning folder");
+      return FALSE;
+    }
+  return g_file_set_contents_full (file, g_bytes_get_data (sealed, NULL), g_bytes_get_size (sealed),
+                                   G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+}
+
+typedef struct
+{
+  char *sidecar;
+  char *recording_id;
+  char *path;
+  guint64 audio_ms;
+  char *text;
+} Heard;
+
+static void
+heard_free (Heard *h)
+{
+  g_free (h->sidecar);
+  g_free (h->recording_id);
+  g_free (h->path);
+  if (h->text != NULL)
+    explicit_bzero (h->text, strlen (h->text));
+  g_free (h->text);
+  g_free (h);
+}
+
+/* Every sidecar whose recording is still there (a sidecar that does not open, or whose recording
+ * is gone, is deleted). */
+static GPtrArray *
+read_heard (LearnData *data, guint64 *total_ms)
+{
+  GPtrArray *all = g_ptr_array_new_with_free_func ((GDestroyNotify) heard_free);
+  g_autoptr (GDir) dir = g_dir_open (data->learn_dir, 0, NULL);
+  const char *name;
+
+  *total_ms = 0;
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (data->learn_dir, name, NULL);
+      g_autofree char *id = NULL;
+      g_autofree char *ad = NULL;
+      g_autofree char *contents = NULL;
+      g_autoptr (GBytes) plain = NULL;
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      JsonObject *obj;
+      gsize len = 0;
+      Heard *h;
+
+      if (!g_str_has_suffix (name, HEARD_SUFFIX))
+        continue;
+      id = g_strndup (name, strlen (name) - strlen (HEARD_SUFFIX));
+      ad = heard_ad (id);
+      if (!g_file_get_contents (file, &contents, &len, NULL) ||
+          (plain = el_vault_open (data->vault, contents, len, ad, NULL)) == NULL ||
+          !json_parser_load_from_data (parser, g_bytes_get_data (plain, NULL),
+                                       (gssize) g_bytes_get_size (plain), NULL) ||
+          !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+        {
+          g_unlink (file);
+          continue;
+        }
+      obj = json_node_get_object (json_parser_get_root (parser));
+      h = g_new0 (Heard, 1);
+      h->sidecar = g_steal_pointer (&file);
+      h->recording_id = g_steal_pointer (&id);
+      h->path = g_strdup (json_object_get_string_member_with_default (obj, "path", ""));
+      h->audio_ms = (guint64) MAX (0, json_object_get_int_member_with_default (obj, "audio_ms", 0));
+      h->text = g_strdup (json_object_get_string_member_with_default (obj, "text", ""));
+      if (!g_file_test (h->path, G_FILE_TEST_IS_REGULAR) || h->text[0] == '\0')
+        {
+          g_unlink (h->sidecar);
+          heard_free (h);
+          continue;
+        }
+      *total_ms += h->audio_ms;
+      g_ptr_array_add (all, h);
+    }
+  return all;
+}
+
+/* Builds the profile from everything heard, in a folder held in memory; the sidecars go once it
+ * is in place. */
+static gboolean
+learn_build (LearnData *data, GPtrArray *heard, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GPtrArray) recordings = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr (GPtrArray) texts = g_ptr_array_new ();
+  g_autofree char *work = el_voice_profile_private_work_dir (error);
+  g_autofree char *acoustic = el_speech_acoustic_model_dir ();
+  g_autofree char *dictionary = el_speech_dictionary_path ();
+
+  if (work == NULL)
+    return FALSE;
+  for (guint i = 0; i < heard->len; i++)
+    {
+      Heard *h = heard->pdata[i];
+      g_autoptr (GError) local_error = NULL;
+      g_autoptr (ElSealedAudio) sealed =
+          el_sealed_audio_open (data->vault, h->path, h->recording_id, cancellable, &local_error);
+      GBytes *audio = sealed != NULL ? el_sealed_audio_read_all (sealed, cancellable, &local_error) : NULL;
+
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      if (audio == NULL)
+        {
+          /* a recording that no longer opens is left out for good, rather than stopping every build */
+          g_unlink (h->sidecar);
+          continue;
+        }
+      g_ptr_array_add (recordings, audio);
+      g_ptr_array_add (texts, h->text);
+    }
+  if (recordings->len == 0)
+    return TRUE;
+  g_ptr_array_add (texts, NULL);
+  if (!el_voice_profile_build_in (work, acoustic, dictionary, recordings, (const char *const *) texts->pdata,
+                                  data->voice_dir, cancellable, error))
+    return FALSE;
+  for (guint i = 0; i < heard->len; i++)
+    g_unlink (((Heard *) heard->pdata[i])->sidecar);
+  g_rmdir (data->learn_dir);
+  return TRUE;
+}
+
+static void
+learn_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  LearnData *data = task_data;
+  g_autoptr (ElSealedAudio) sealed = NULL;
+  g_autoptr (GBytes) audio = NULL;
+  g_autoptr (ElTranscriber) stock = NULL;
+  g_autoptr (ElTranscript) heard = NULL;
+  g_autoptr (GPtrArray) all = NULL;
+  g_autoptr (GMutexLocker) locker = NULL;
+  guint64 total_ms = 0;
+  GError *error = NULL;
+
+  if (el_voice_profile_is_present (data->voice_dir))
+    {
+      g_task_return_int (task, 0); /* she has a profile: nothing to learn */
+      return;
+    }
+  /* what the stock model hears in it, on one processor: the nurse is working on this PC */
+  sealed = el_sealed_audio_open (data->vault, data->path, data->recording_id, cancellable, &error);
+  if (sealed != NULL)
+    audio = el_sealed_audio_read_all (sealed, cancellable, &error);
+  if (audio == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  stock = g_object_new (EL_TYPE_POCKETSPHINX_TRANSCRIBER, "threads", 1, NULL);
+  heard = el_transcriber_transcribe_sync (stock, audio, "audio/ogg", cancellable, &error);
+  if (heard == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  locker = g_mutex_locker_new (data->lock);
+  if (el_voice_profile_is_present (data->voice_dir))
+    {
+      g_task_return_int (task, 0);
+      return;
+    }
+  if (el_transcript_get_text (heard)[0] != '\0' &&
+      !write_heard (data, el_sealed_audio_get_duration_ms (sealed), el_transcript_get_text (heard), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  all = read_heard (data, &total_ms);
+  if (total_ms < data->min_ms)
+    {
+      g_task_return_int (task, 0);
+      return;
+    }
+  if (!learn_build (data, all, cancellable, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_int (task, el_voice_profile_is_present (data->voice_dir) ? 1 : 0);
+}
+
+static void
+learned_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ElContext *self = EL_CONTEXT (source);
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
+  gssize built = g_task_propagate_int (G_TASK (result), &error);
+
+  if (built < 0 || (built > 0 && !voice_profile_changed (self, &error)))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_int (task, built);
+}
+
+void
+el_context_learn_voice_async (ElContext *self,
+                              const char *recording_id,
+                              const char *path,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data)
+{
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+  LearnData *data;
+
+  g_return_if_fail (EL_IS_CONTEXT (self));
+  g_return_if_fail (recording_id != NULL && path != NULL);
+
+  g_task_set_source_tag (task, el_context_learn_voice_async);
+  if (self->audio_vault == NULL || self->voice_dir == NULL)
+    {
+      g_task_return_new_error (task, EL_CONTEXT_ERROR, EL_CONTEXT_ERROR_NOT_OPEN, "no account is open");
+      return;
+    }
+  data = g_new0 (LearnData, 1);
+  data->vault = g_object_ref (self->audio_vault);
+  data->recording_id = g_strdup (recording_id);
+  data->path = g_strdup (path);
+  data->voice_dir = g_strdup (self->voice_dir);
+  data->learn_dir = g_strconcat (self->voice_dir, ".learn", NULL);
+  data->min_ms = (guint64) self->voice_learning_seconds * 1000;
+  data->lock = &self->learn_lock;
+  {
+    GTask *inner = g_task_new (self, cancellable, learned_cb, g_steal_pointer (&task));
+
+    g_task_set_task_data (inner, data, (GDestroyNotify) learn_data_free);
+    g_task_run_in_thread (inner, learn_thread);
+    g_object_unref (inner);
+  }
+}
+
+gboolean
+el_context_learn_voice_finish (ElContext *self, GAsyncResult *result, gboolean *built, GError **error)
+{
+  GError *local_error = NULL;
+  gssize n;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  n = g_task_propagate_int (G_TASK (result), &local_error);
+  if (built != NULL)
+    *built = n > 0;
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+void
+el_context_set_voice_learning_seconds (ElContext *self, guint seconds)
+{
+  g_return_if_fail (EL_IS_CONTEXT (self));
+  self->voice_learning_seconds = seconds;
 }
 
 gboolean

@@ -575,12 +575,20 @@ purged_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
+voice_profile_changed_cb (ElWindow *self)
+{
+  toast (self, _ ("Speech recognition on this computer is now adapted to your voice"));
+}
+
+static void
 start_session (ElWindow *self, ElContext *context, gboolean offline, gboolean keep)
 {
   ElSync *sync;
   ElUser *user;
 
   g_set_object (&self->context, context);
+  g_signal_connect_object (context, "voice-profile-changed", G_CALLBACK (voice_profile_changed_cb), self,
+                           G_CONNECT_SWAPPED);
   self->keep_signed_in = keep;
   self->locked = FALSE;
   self->leaving = FALSE;
@@ -689,6 +697,7 @@ end_session (ElWindow *self)
     {
       const char *account = el_context_get_account (context);
 
+      g_signal_handlers_disconnect_by_func (context, voice_profile_changed_cb, self);
       if (el_context_get_sync (context) != NULL)
         el_sync_stop (el_context_get_sync (context));
       if (!self->keep_signed_in && account != NULL)

@@ -12,6 +12,8 @@
 #include <sphinxbase/err.h>
 #include <sphinxbase/fe.h>
 #include <string.h>
+#include <linux/magic.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -639,6 +641,39 @@ write_info (const char *dir, guint n_recordings, gint64 audio_ms, GError **error
   return g_file_set_contents (path, text, -1, error);
 }
 
+/* Where a build whose texts are PHI keeps its work files: a folder only this user may enter on a
+ * file system held in memory (the XDG runtime folder, else /dev/shm), so the features and the texts
+ * never reach a disk. */
+static gboolean
+is_memory_backed (const char *dir)
+{
+  struct statfs fs;
+
+  if (dir == NULL || statfs (dir, &fs) != 0)
+    return FALSE;
+  return fs.f_type == TMPFS_MAGIC || fs.f_type == RAMFS_MAGIC;
+}
+
+/**
+ * el_voice_profile_private_work_dir:
+ * @error: G_IO_ERROR_NOT_SUPPORTED when there is no such folder
+ *
+ * Returns: (transfer full) (nullable): a parent folder for el_voice_profile_build_in() held in memory
+ */
+char *
+el_voice_profile_private_work_dir (GError **error)
+{
+  const char *runtime = g_getenv ("XDG_RUNTIME_DIR");
+
+  if (runtime != NULL && g_path_is_absolute (runtime) && is_memory_backed (runtime))
+    return g_strdup (runtime);
+  if (is_memory_backed ("/dev/shm"))
+    return g_strdup ("/dev/shm");
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+               "no folder held in memory (XDG_RUNTIME_DIR or /dev/shm on tmpfs) for the work files");
+  return NULL;
+}
+
 gboolean
 el_voice_profile_build (const char *base_acoustic_model,
                         const char *dictionary,
@@ -647,6 +682,20 @@ el_voice_profile_build (const char *base_acoustic_model,
                         const char *out_dir,
                         GCancellable *cancellable,
                         GError **error)
+{
+  return el_voice_profile_build_in (NULL, base_acoustic_model, dictionary, recordings, texts, out_dir,
+                                    cancellable, error);
+}
+
+gboolean
+el_voice_profile_build_in (const char *work_parent,
+                           const char *base_acoustic_model,
+                           const char *dictionary,
+                           GPtrArray *recordings,
+                           const char *const *texts,
+                           const char *out_dir,
+                           GCancellable *cancellable,
+                           GError **error)
 {
   g_auto (Build) build = { NULL, NULL };
   g_autoptr (GHashTable) feat = NULL;
@@ -683,7 +732,18 @@ el_voice_profile_build (const char *base_acoustic_model,
       (mdef_convert = find_tool (NULL, MDEF_CONVERT, error)) == NULL)
     return FALSE;
 
-  build.work = g_dir_make_tmp ("eclipselink-enroll-XXXXXX", error);
+  if (work_parent == NULL)
+    build.work = g_dir_make_tmp ("eclipselink-enroll-XXXXXX", error);
+  else
+    {
+      build.work = g_build_filename (work_parent, "eclipselink-enroll-XXXXXX", NULL);
+      if (g_mkdtemp_full (build.work, 0700) == NULL)
+        {
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "could not create a folder in %s",
+                       work_parent);
+          g_clear_pointer (&build.work, g_free);
+        }
+    }
   if (build.work == NULL)
     return FALSE;
   parent = g_path_get_dirname (out_dir);

@@ -8,7 +8,8 @@ G_BEGIN_DECLS
 /*
  * A voice profile: the offline engine's acoustic model adapted to one speaker.
  *
- * The speaker reads known texts aloud (enrollment, a few minutes in all); the profile is Debian's
+ * The speaker reads known texts aloud (enrollment, a few minutes in all), or the texts are what the
+ * stock model recognised in her recordings (unsupervised adaptation); the profile is Debian's
  * US English acoustic model with its Gaussian means and variances moved towards that voice by
  * maximum a posteriori (MAP) adaptation, the CMU Sphinx recipe: the recordings' MFCC features are
  * computed in memory with the model's own front end (no audio is written to disk), sphinxtrain's
@@ -43,6 +44,19 @@ gboolean el_voice_profile_build (const char *base_acoustic_model,
                                  const char *out_dir,
                                  GCancellable *cancellable,
                                  GError **error);
+
+/* The same with the work files (features, texts) in a new folder inside @work_parent (%NULL: the
+ * temporary folder). When the texts are PHI (what was heard in a handoff), pass
+ * el_voice_profile_private_work_dir(): a folder held in memory, so nothing of them reaches a disk. */
+gboolean el_voice_profile_build_in (const char *work_parent,
+                                    const char *base_acoustic_model,
+                                    const char *dictionary,
+                                    GPtrArray *recordings,
+                                    const char *const *texts,
+                                    const char *out_dir,
+                                    GCancellable *cancellable,
+                                    GError **error);
+char *el_voice_profile_private_work_dir (GError **error);
 
 void el_voice_profile_build_async (const char *base_acoustic_model,
                                    const char *dictionary,

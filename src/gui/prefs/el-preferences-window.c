@@ -26,6 +26,7 @@ struct _ElPreferencesWindow
   GtkSpinButton *retention_spin;
   AdwComboRow *transcription_row;
   AdwComboRow *microphone_row;
+  GtkSwitch *learn_voice_switch;
   AdwComboRow *shift_row;
 };
 
@@ -315,6 +316,8 @@ el_preferences_window_constructed (GObject *object)
   g_settings_bind_with_mapping (self->settings, "transcription-mode", self->transcription_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT, nick_to_index, index_to_nick,
                                 (gpointer) transcription_nicks, NULL);
+  g_settings_bind (self->settings, "learn-voice", self->learn_voice_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
   g_settings_bind_with_mapping (self->settings, "shift-pattern", self->shift_row, "selected",
                                 G_SETTINGS_BIND_DEFAULT, nick_to_index, index_to_nick, (gpointer) shift_nicks,
                                 NULL);
@@ -342,6 +345,7 @@ el_preferences_window_dispose (GObject *object)
       g_settings_unbind (self->retention_spin, "value");
       g_settings_unbind (self->transcription_row, "selected");
       g_settings_unbind (self->shift_row, "selected");
+      g_settings_unbind (self->learn_voice_switch, "active");
     }
   g_clear_object (&self->settings);
   gtk_widget_dispose_template (GTK_WIDGET (self), EL_TYPE_PREFERENCES_WINDOW);
@@ -419,6 +423,7 @@ el_preferences_window_class_init (ElPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ElPreferencesWindow, auto_lock_spin);
   gtk_widget_class_bind_template_child (widget_class, ElPreferencesWindow, retention_spin);
   gtk_widget_class_bind_template_child (widget_class, ElPreferencesWindow, transcription_row);
+  gtk_widget_class_bind_template_child (widget_class, ElPreferencesWindow, learn_voice_switch);
   gtk_widget_class_bind_template_child (widget_class, ElPreferencesWindow, microphone_row);
   gtk_widget_class_bind_template_child (widget_class, ElPreferencesWindow, shift_row);
   gtk_widget_class_bind_template_callback (widget_class, server_apply_cb);

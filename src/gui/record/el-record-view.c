@@ -6,6 +6,7 @@
 #include "el-record-recover.h"
 #include "el-record-view.h"
 #include "el-recorder.h"
+#include "el-pocketsphinx-transcriber.h"
 #include "el-speech-engines.h"
 
 #define WAIT_POLL_MS     2000
@@ -528,6 +529,30 @@ typedef struct
 } SubmitData;
 
 static void
+voice_learned_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!el_context_learn_voice_finish (EL_CONTEXT (source), result, NULL, &error))
+    g_debug ("record view: learning the voice failed: %s #%d", g_quark_to_string (error->domain),
+             error->code);
+}
+
+/* While she has no voice profile on this PC, her recording also teaches the offline recogniser her
+ * voice (setting learn-voice). It goes on in the background, whatever becomes of this view. */
+static void
+learn_voice (ElRecordView *self)
+{
+  ElDrafter *drafter = el_context_get_drafter (self->context);
+
+  if (self->settings == NULL || !g_settings_get_boolean (self->settings, "learn-voice") || drafter == NULL ||
+      !EL_IS_POCKETSPHINX_TRANSCRIBER (el_drafter_get_transcriber (drafter)) ||
+      el_context_has_voice_profile (self->context))
+    return;
+  el_context_learn_voice_async (self->context, self->recording_id, self->path, NULL, voice_learned_cb, NULL);
+}
+
+static void
 submitted_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   SubmitData *data = user_data;
@@ -547,6 +572,7 @@ submitted_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       fail (self, _ ("The recording could not be handed over. It is kept on this computer."));
       return;
     }
+  learn_voice (self);
   if (draft != NULL)
     {
       draft_ready (self);

@@ -93,6 +93,8 @@ test_rows_follow_settings (void)
   GtkSpinButton *retention = GTK_SPIN_BUTTON (find (prefs, "prefs-cache-retention"));
   AdwComboRow *transcription = ADW_COMBO_ROW (find (prefs, "prefs-transcription-mode"));
   AdwComboRow *shift = ADW_COMBO_ROW (find (prefs, "prefs-shift-pattern"));
+  GtkSwitch *learn =
+      GTK_SWITCH (adw_action_row_get_activatable_widget (ADW_ACTION_ROW (find (prefs, "prefs-learn-voice"))));
 
   /* the defaults are shown */
   g_assert_cmpint (gtk_spin_button_get_value_as_int (auto_lock), ==, 5);
@@ -118,6 +120,13 @@ test_rows_follow_settings (void)
   g_assert_cmpint (gtk_spin_button_get_value_as_int (retention), ==, 3);
   gtk_spin_button_set_value (retention, 1000);
   g_assert_cmpuint (g_settings_get_uint (settings, "cache-retention-days"), ==, 90);
+
+  /* learning her voice from her handoffs: on by default */
+  g_assert_true (gtk_switch_get_active (learn));
+  gtk_switch_set_active (learn, FALSE);
+  g_assert_false (g_settings_get_boolean (settings, "learn-voice"));
+  g_settings_set_boolean (settings, "learn-voice", TRUE);
+  g_assert_true (gtk_switch_get_active (learn));
 
   /* transcription mode */
   adw_combo_row_set_selected (transcription, combo_find (transcription, _ ("On this PC")));

@@ -577,6 +577,17 @@ test_record_server_draft (void)
   g_assert_cmpuint (fields_found (sbar->version), >=, 2);
   g_assert_true (
       store_has_recording (ctx, handoff_id, el_record_view_get_recording_id (EL_RECORD_VIEW (view))));
+
+  /* the recording also teaches this PC her voice (learn-voice is on by default): what was heard is
+   * kept, sealed, until enough is gathered for a profile */
+  {
+    g_autofree char *heard =
+        g_strdup_printf ("%s.learn%c%s.heard", el_context_get_voice_profile_dir (ctx), G_DIR_SEPARATOR,
+                         el_record_view_get_recording_id (EL_RECORD_VIEW (view)));
+
+    EL_GUI_WAIT_FOR (g_file_test (heard, G_FILE_TEST_IS_REGULAR));
+    g_assert_false (el_context_has_voice_profile (ctx));
+  }
   el_gui_test_shot (GTK_WIDGET (window), "record-done");
   el_gui_test_assert_accessible (GTK_WIDGET (window));
 
@@ -1039,6 +1050,7 @@ test_offline_on_device (void)
   g_autofree char *handoff_id = current_handoff (ctx, NULL);
   g_autofree char *source = NULL;
   g_autofree char *recording_id = NULL;
+  g_autofree char *learn_dir = g_strconcat (el_context_get_voice_profile_dir (ctx), ".learn", NULL);
   g_autoptr (ElStoreSbar) sbar = NULL;
   g_autoptr (ElStoreSbar) synced = NULL;
   g_autoptr (GAsyncResult) r = NULL;
@@ -1049,6 +1061,7 @@ test_offline_on_device (void)
 
   vmic_ensure ();
   source = vmic_source ();
+  g_settings_set_boolean (settings, "learn-voice", FALSE);
   el_gui_test_sync (ctx); /* the new handoff reaches the server */
 
   /* the server goes away; a sync finds out */
@@ -1078,6 +1091,9 @@ test_offline_on_device (void)
   g_assert_cmpint (el_sbar_version_get_source (sbar->version), ==, EL_SBAR_SOURCE_ON_DEVICE);
   g_assert_cmpuint (fields_found (sbar->version), >=, 2);
   g_assert_cmpuint (count_upload_ops (ctx, recording_id), ==, 1);
+  /* learn-voice off: nothing heard is kept */
+  el_gui_test_spin (2000);
+  g_assert_false (g_file_test (learn_dir, G_FILE_TEST_EXISTS));
 
   /* the server comes back: the version and the audio reach it, and come back through the feed */
   server_again = el_test_demo_start_again (server, port, speech_env);
