@@ -139,6 +139,13 @@ run (const char *const *argv, GError **error)
 GBytes *
 speech_test_synthesise (const char *text, const char *tmpdir, const char *name, GError **error)
 {
+  return speech_test_synthesise_voice (text, "en-us", tmpdir, name, error);
+}
+
+GBytes *
+speech_test_synthesise_voice (
+    const char *text, const char *voice, const char *tmpdir, const char *name, GError **error)
+{
   g_autofree char *txt = g_strdup_printf ("%s/%s.txt", tmpdir, name);
   g_autofree char *raw = g_strdup_printf ("%s/%s-espeak.wav", tmpdir, name);
   g_autofree char *wav = g_strdup_printf ("%s/%s.wav", tmpdir, name);
@@ -155,7 +162,7 @@ speech_test_synthesise (const char *text, const char *tmpdir, const char *name, 
   if (!g_file_set_contents (txt, text, -1, error))
     return NULL;
   {
-    const char *argv[] = { espeak, "-v", "en-us", "-s", "150", "-f", txt, "-w", raw, NULL };
+    const char *argv[] = { espeak, "-v", voice, "-s", "150", "-f", txt, "-w", raw, NULL };
     if (!run (argv, error))
       return NULL;
   }

@@ -25,6 +25,9 @@ guint speech_test_word_errors (GPtrArray *reference, GPtrArray *hypothesis);
 /* @text spoken by espeak-ng (en-us, 150 wpm), converted by sox to 16 kHz mono 16-bit WAV; the files
  * go to @tmpdir. NULL (and a skip message in @error) when espeak-ng or sox is missing. */
 GBytes *speech_test_synthesise (const char *text, const char *tmpdir, const char *name, GError **error);
+/* The same in another espeak-ng voice (e.g. "en-us+f3", a higher, female variant). */
+GBytes *speech_test_synthesise_voice (
+    const char *text, const char *voice, const char *tmpdir, const char *name, GError **error);
 /* A WAV file in memory -> Ogg/Opus (wavparse ! audioconvert ! audioresample ! opusenc ! oggmux). */
 GBytes *speech_test_wav_to_ogg_opus (GBytes *wav, GError **error);
 /* Concatenates 16 kHz mono 16-bit WAV files made by speech_test_synthesise() into one. */
