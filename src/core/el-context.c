@@ -38,6 +38,7 @@ struct _ElContext
   ElUser *user;                 /* the open account's user (nullable) */
   guint voice_learning_seconds; /* of her handoffs heard before a profile is built from them */
   GMutex learn_lock;            /* one learning step at a time: counting and building */
+  GCancellable *learn_stop;     /* cancelled at sign-out: learning stops before its files go */
 };
 
 enum
@@ -109,6 +110,7 @@ el_context_finalize (GObject *object)
   g_free (self->voice_dir);
   g_free (self->account);
   g_mutex_clear (&self->learn_lock);
+  g_clear_object (&self->learn_stop);
   G_OBJECT_CLASS (el_context_parent_class)->finalize (object);
 }
 
@@ -203,6 +205,7 @@ el_context_init (ElContext *self)
 {
   self->voice_learning_seconds = DEFAULT_VOICE_LEARNING_SECONDS;
   g_mutex_init (&self->learn_lock);
+  self->learn_stop = g_cancellable_new ();
 }
 
 /**
@@ -1163,10 +1166,14 @@ recordings_deleted_cb (GObject *source, GAsyncResult *result, gpointer user_data
 static void
 delete_files (GTask *task)
 {
+  ElContext *self = g_task_get_source_object (task);
   SignOutData *data = g_task_get_task_data (task);
   static const char *const suffixes[] = { "", "-wal", "-shm", "-journal" };
   static const char *const folders[] = { ".recordings", ".voice.readings", ".voice.learn" };
 
+  /* learning her voice stops first: nothing it keeps may outlive the folder */
+  g_cancellable_cancel (self->learn_stop);
+  g_set_object (&self->learn_stop, g_cancellable_new ());
   data->n_files = G_N_ELEMENTS (suffixes) + G_N_ELEMENTS (folders);
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
     {
@@ -1600,7 +1607,8 @@ typedef struct
   char *voice_dir;
   char *learn_dir;
   guint64 min_ms;
-  GMutex *lock; /* the context's; the task holds a reference to it */
+  GMutex *lock;       /* the context's; the task holds a reference to it */
+  GCancellable *stop; /* the context's learn_stop when the call began */
 } LearnData;
 
 static void
@@ -1611,6 +1619,7 @@ learn_data_free (LearnData *data)
   g_free (data->path);
   g_free (data->voice_dir);
   g_free (data->learn_dir);
+  g_clear_object (&data->stop);
   g_free (data);
 }
 
@@ -1782,9 +1791,11 @@ learn_build (LearnData *data, GPtrArray *heard, GCancellable *cancellable, GErro
 }
 
 static void
-learn_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+learn_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *task_cancellable)
 {
   LearnData *data = task_data;
+  /* sign-out's; the caller's is checked where it matters (one cancellable per operation) */
+  GCancellable *cancellable = data->stop;
   g_autoptr (ElSealedAudio) sealed = NULL;
   g_autoptr (GBytes) audio = NULL;
   g_autoptr (ElTranscriber) stock = NULL;
@@ -1816,6 +1827,12 @@ learn_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
       return;
     }
   locker = g_mutex_locker_new (data->lock);
+  if (g_cancellable_set_error_if_cancelled (cancellable, &error) ||
+      g_cancellable_set_error_if_cancelled (task_cancellable, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   if (el_voice_profile_is_present (data->voice_dir))
     {
       g_task_return_int (task, 0);
@@ -1885,6 +1902,7 @@ el_context_learn_voice_async (ElContext *self,
   data->learn_dir = g_strconcat (self->voice_dir, ".learn", NULL);
   data->min_ms = (guint64) self->voice_learning_seconds * 1000;
   data->lock = &self->learn_lock;
+  data->stop = g_object_ref (self->learn_stop);
   {
     GTask *inner = g_task_new (self, cancellable, learned_cb, g_steal_pointer (&task));
 
