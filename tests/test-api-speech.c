@@ -474,6 +474,140 @@ test_failed_for_good (void)
   fake_openai_stop (fake);
 }
 
+static const char *
+speech_detail (Fixture *f, ElTestResponse **keep)
+{
+  JsonObject *speech;
+
+  *keep = el_test_api_call (f->api, "GET", "/api/health", NULL, NULL, EL_TEST_END);
+  speech = json_object_get_object_member (
+      json_object_get_object_member (el_test_response_get_object (*keep), "checks"), "speech");
+  g_assert_cmpstr (json_object_get_string_member (speech, "status"), ==, "ok");
+  return json_object_get_string_member (speech, "detail");
+}
+
+static gboolean
+site_profile_present (Fixture *f)
+{
+  g_autofree char *info =
+      g_build_filename (el_test_server_get_storage_dir (f->server), "site-voice", "profile.json", NULL);
+
+  return g_file_test (info, G_FILE_TEST_IS_REGULAR);
+}
+
+/* Starts the server again on @first's database and storage with @env: does its health say it is
+ * adapted to the site? */
+static gboolean
+restarted_adapted (ElTestServer *first, const char *const *env)
+{
+  g_autoptr (ElTestServer) server = el_test_demo_start_again (first, 0, env);
+  g_autoptr (ElTestResponse) health = NULL;
+  Fixture f = { .server = server };
+  gboolean adapted;
+
+  f.api = el_test_api_new (server);
+  adapted = strstr (speech_detail (&f, &health), "(adapted to this site)") != NULL;
+  g_clear_pointer (&f.api, el_test_api_free);
+  g_assert_cmpint (el_test_server_stop (server), ==, 0);
+  return adapted;
+}
+
+/* Site adaptation: once the offline engine has transcribed SPEECH_ADAPTATION_SECONDS of uploads, it
+ * adapts to them (their transcripts as texts, nothing read) and decodes with the site's profile,
+ * also after a restart; nothing of the transcripts reaches the log. */
+static void
+test_site_adaptation (void)
+{
+  static const char *const env[] = {
+    "SPEECH_ENGINE", "pocketsphinx", "SBAR_EXTRACTOR", "rules", "SPEECH_ADAPTATION_SECONDS", "40", NULL
+  };
+  Fixture fixture = { 0 };
+  Fixture *f = &fixture;
+  g_autoptr (GBytes) wav = speak (spoken_handoff); /* about 30 s */
+  g_autofree char *log = NULL;
+
+  f->server = el_test_server_new ();
+  for (guint i = 0; env[i] != NULL; i += 2)
+    el_test_server_setenv (f->server, env[i], env[i + 1]);
+  el_test_demo_prepare (f->server, PASSWORD);
+  el_test_server_start (f->server);
+  f->api = el_test_api_new (f->server);
+  f->nurse = el_test_api_login (f->api, EL_TEST_DEMO_NURSE_A, PASSWORD);
+  f->patient = el_test_api_patient_id (f->api, f->nurse, 0);
+
+  /* the first upload: not enough heard yet */
+  {
+    g_autofree char *handoff_id = NULL;
+    g_autofree char *id = upload (f, wav, &handoff_id);
+    g_autoptr (ElRecording) recording = wait_recording (f, id);
+    g_autoptr (ElTestResponse) health = NULL;
+
+    g_assert_cmpint (el_recording_get_status (recording), ==, EL_RECORDING_STATUS_COMPLETED);
+    g_assert_false (site_profile_present (f));
+    g_assert_null (strstr (speech_detail (f, &health), "adapted"));
+  }
+  /* the second: built from both, in use at once */
+  {
+    g_autofree char *handoff_id = NULL;
+    g_autofree char *id = upload (f, wav, &handoff_id);
+    g_autoptr (ElRecording) recording = wait_recording (f, id);
+    g_autoptr (ElTestResponse) health = NULL;
+    g_autoptr (ElTestResponse) metrics =
+        el_test_api_call (f->api, "GET", "/api/metrics", NULL, NULL, EL_TEST_END);
+
+    g_assert_cmpint (el_recording_get_status (recording), ==, EL_RECORDING_STATUS_COMPLETED);
+    g_assert_true (site_profile_present (f));
+    g_assert_nonnull (strstr (speech_detail (f, &health), "pocketsphinx (adapted to this site)"));
+    g_assert_nonnull (strstr (metrics->text, "el_speech_jobs_total{kind=\"adapt\",outcome=\"ok\"} 1\n"));
+  }
+  /* the third is transcribed with it */
+  {
+    g_autofree char *handoff_id = NULL;
+    g_autofree char *id = upload (f, wav, &handoff_id);
+    g_autoptr (ElRecording) recording = wait_recording (f, id);
+
+    g_assert_cmpint (el_recording_get_status (recording), ==, EL_RECORDING_STATUS_COMPLETED);
+    g_assert_nonnull (strstr (el_recording_get_transcript (recording), "penicillin"));
+  }
+  g_clear_pointer (&f->api, el_test_api_free);
+  g_assert_cmpint (el_test_server_stop (f->server), ==, 0);
+  {
+    g_autofree char *out = el_test_server_get_stdout (f->server);
+    g_autofree char *err = el_test_server_get_stderr (f->server);
+
+    log = g_strconcat (out, err, NULL);
+  }
+  g_assert_nonnull (strstr (log, "site adaptation: built from 2 recordings"));
+  g_assert_null (strstr (log, "penicillin"));
+  g_assert_null (strstr (log, "Lopez"));
+
+  /* after a restart: the site's profile from the start; with adaptation off, the stock model */
+  g_assert_true (restarted_adapted (f->server, env));
+  {
+    static const char *const off[] = {
+      "SPEECH_ENGINE", "pocketsphinx", "SBAR_EXTRACTOR", "rules", "SPEECH_ADAPTATION_SECONDS", "0", NULL
+    };
+
+    g_assert_false (restarted_adapted (f->server, off));
+  }
+  g_free (f->patient);
+  g_clear_pointer (&f->server, el_test_server_free);
+
+  /* a value that is not a number of seconds: refused at start, exit 2 */
+  {
+    g_autoptr (ElTestServer) bad = el_test_server_new ();
+    const char *const migrate[] = { "migrate", NULL };
+    const char *const args[] = { "serve", "--port", "0", NULL };
+    g_autofree char *err = NULL;
+
+    el_test_server_setenv (bad, "SPEECH_ENGINE", "pocketsphinx");
+    el_test_server_setenv (bad, "SPEECH_ADAPTATION_SECONDS", "ten minutes");
+    g_assert_cmpint (el_test_server_run (bad, migrate, NULL, NULL), ==, 0);
+    g_assert_cmpint (el_test_server_run (bad, args, NULL, &err), ==, 2);
+    g_assert_nonnull (strstr (err, "SPEECH_ADAPTATION_SECONDS"));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -484,5 +618,6 @@ main (int argc, char **argv)
               fixture_tear_down);
   g_test_add_func ("/el/server/speech/retried", test_retried);
   g_test_add_func ("/el/server/speech/failed-for-good", test_failed_for_good);
+  g_test_add_func ("/el/server/speech/site-adaptation", test_site_adaptation);
   return g_test_run ();
 }

@@ -271,6 +271,9 @@ check_speech_disabled (char **detail, gpointer unused)
   return EL_HEALTH_DOWN;
 }
 
+/* Audio the offline engine transcribes before it adapts to the site (SPEECH_ADAPTATION_SECONDS). */
+#define DEFAULT_SPEECH_ADAPTATION_SECONDS 600
+
 static ElJobRunner *
 start_speech_jobs (ElServerConfig *config, ElHttpServer *server, ElSpeechJobs **speech_out, int *status)
 {
@@ -282,8 +285,21 @@ start_speech_jobs (ElServerConfig *config, ElHttpServer *server, ElSpeechJobs **
   g_autoptr (GError) error = NULL;
   ElHealth *health = el_http_server_get_health (server);
 
+  const char *adapt = g_getenv ("SPEECH_ADAPTATION_SECONDS");
+  guint64 adapt_s = DEFAULT_SPEECH_ADAPTATION_SECONDS;
+  g_autofree char *site_dir = g_build_filename (config->storage_dir, "site-voice", NULL);
+
   *status = EL_EXIT_OK;
-  if (!el_speech_engines_new_transcriber (&transcriber, &error))
+  if (adapt != NULL && *adapt != '\0' &&
+      !g_ascii_string_to_unsigned (adapt, 10, 0, 24 * 3600, &adapt_s, NULL))
+    {
+      *status = el_command_fail (EL_EXIT_USAGE,
+                                 "SPEECH_ADAPTATION_SECONDS must be a number of seconds, 0 to 86400");
+      return NULL;
+    }
+  /* the offline engine decodes with the site's voice profile once one was built (unless adaptation
+   * is off) */
+  if (!el_speech_engines_new_transcriber_for_speaker (adapt_s > 0 ? site_dir : NULL, &transcriber, &error))
     {
       *status = el_command_fail (EL_EXIT_USAGE, "%s", error->message);
       return NULL;
@@ -311,6 +327,7 @@ start_speech_jobs (ElServerConfig *config, ElHttpServer *server, ElSpeechJobs **
         }
     }
   *speech_out = el_speech_jobs_new (store, transcriber, extractor, el_http_server_get_metrics (server));
+  el_speech_jobs_set_site_adaptation (*speech_out, site_dir, (guint) adapt_s);
   el_health_set_check (health, "speech", FALSE, el_speech_jobs_check_health, el_speech_jobs_ref (*speech_out),
                        (GDestroyNotify) el_speech_jobs_unref);
   runner = el_job_runner_new (config->database_path, vault, &error);

@@ -4,13 +4,22 @@
 #include "el-speech-jobs.h"
 
 #include "el-jobs.h"
+#include "el-log.h"
+#include "el-pocketsphinx-transcriber.h"
 #include "el-repo-handoffs.h"
 #include "el-repo-recordings.h"
 #include "el-repo-sbar.h"
 #include "el-repo.h"
+#include "el-speech-engines.h"
+#include "el-speech-model.h"
+#include "el-voice-profile.h"
 
 /* Largest recording the transcribe job reads into memory (the upload limit is lower). */
 #define SPEECH_JOBS_MAX_AUDIO_BYTES (256 * 1024 * 1024)
+/* Site adaptation reads the latest transcribed recordings up to this much speech (a build takes
+ * about 1.5 s per minute of it) and this many recordings. */
+#define SITE_ADAPT_MAX_MS         (10 * 60 * 1000)
+#define SITE_ADAPT_MAX_RECORDINGS 500
 
 struct ElSpeechJobs
 {
@@ -22,6 +31,13 @@ struct ElSpeechJobs
   ElMetric *extraction_duration;
   ElMetric *quality_score;
   ElMetric *jobs_total;
+
+  GMutex lock;          /* transcriber: replaced on the job thread, read by the health check */
+  char *site_dir;       /* the site's voice profile; NULL: no site adaptation */
+  gboolean site_in_use; /* the transcriber decodes with it */
+  guint64 adapt_ms;     /* audio transcribed before the first build */
+  guint64 next_ms;      /* ... before the next one: as much as the last build used */
+  guint64 heard_ms;     /* transcribed offline since the last build (by this process) */
 };
 
 void
@@ -69,6 +85,7 @@ el_speech_jobs_new (ElAudioStore *store,
   self->store = store != NULL ? g_object_ref (store) : NULL;
   self->transcriber = g_object_ref (transcriber);
   self->extractor = g_object_ref (extractor);
+  g_mutex_init (&self->lock);
   if (metrics != NULL)
     el_speech_jobs_add_metrics (metrics, self);
   return self;
@@ -90,6 +107,8 @@ el_speech_jobs_unref (ElSpeechJobs *self)
   g_clear_object (&self->store);
   g_clear_object (&self->transcriber);
   g_clear_object (&self->extractor);
+  g_free (self->site_dir);
+  g_mutex_clear (&self->lock);
   g_free (self);
 }
 
@@ -142,6 +161,145 @@ read_audio (ElSpeechJobs *self,
   return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
 }
 
+static ElTranscriber *
+get_transcriber (ElSpeechJobs *self)
+{
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+
+  return g_object_ref (self->transcriber);
+}
+
+static gboolean
+decodes_with (ElTranscriber *transcriber, const char *profile_dir)
+{
+  g_autofree char *model = NULL;
+
+  if (profile_dir == NULL || !EL_IS_POCKETSPHINX_TRANSCRIBER (transcriber))
+    return FALSE;
+  g_object_get (transcriber, "acoustic-model", &model, NULL);
+  return g_strcmp0 (model, profile_dir) == 0;
+}
+
+/**
+ * el_speech_jobs_set_site_adaptation:
+ * @self: the speech jobs
+ * @profile_dir: (nullable): where the site's voice profile is kept (%NULL: no adaptation)
+ * @seconds: audio transcribed by the offline engine before the first build (0: no adaptation)
+ *
+ * Unsupervised adaptation to the site: once the offline engine has transcribed @seconds of uploads,
+ * the transcribe job builds a voice profile (el-voice-profile.h) from the latest transcribed
+ * recordings (at most 10 minutes of speech) with their transcripts as texts, in a folder held in
+ * memory, and decodes with it from then on; it rebuilds whenever as much audio again has been
+ * transcribed. It adapts the model to the site's microphones, rooms and voices, not to one nurse.
+ */
+void
+el_speech_jobs_set_site_adaptation (ElSpeechJobs *self, const char *profile_dir, guint seconds)
+{
+  g_return_if_fail (self != NULL);
+
+  g_free (self->site_dir);
+  self->site_dir = seconds > 0 && profile_dir != NULL ? g_strdup (profile_dir) : NULL;
+  self->adapt_ms = self->next_ms = (guint64) seconds * 1000;
+  self->heard_ms = 0;
+  {
+    g_autoptr (ElTranscriber) current = get_transcriber (self);
+
+    self->site_in_use = decodes_with (current, self->site_dir);
+  }
+}
+
+/* After a recording was transcribed offline: a new site profile when enough audio was heard. Its
+ * failures are logged (without their messages: a tool's words may quote a transcript) and never
+ * fail the job. */
+static void
+adapt_to_site (ElSpeechJobs *self, ElDb *db, gint64 audio_ms, GCancellable *cancellable)
+{
+  g_autoptr (ElTranscriber) current = get_transcriber (self);
+  g_autoptr (ElTranscriber) adapted = NULL;
+  g_autoptr (GPtrArray) ids = NULL;
+  g_autoptr (GPtrArray) recordings = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr (GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *work = NULL;
+  g_autofree char *acoustic = NULL;
+  g_autofree char *dictionary = NULL;
+  g_autoptr (GError) error = NULL;
+  guint64 total_ms = 0;
+  gint64 started;
+
+  if (self->site_dir == NULL || !EL_IS_POCKETSPHINX_TRANSCRIBER (current))
+    return;
+  self->heard_ms += (guint64) MAX (audio_ms, 0);
+  if (self->heard_ms < self->next_ms)
+    return;
+  self->heard_ms = 0;
+
+  ids = el_repo_recordings_latest_transcribed (db, el_transcriber_get_engine_name (current),
+                                               SITE_ADAPT_MAX_RECORDINGS, &error);
+  for (guint i = 0; ids != NULL && i < ids->len && total_ms < SITE_ADAPT_MAX_MS; i++)
+    {
+      g_autofree char *storage_path = NULL;
+      g_autoptr (ElRecording) recording =
+          el_repo_recording_get (db, ids->pdata[i], NULL, &storage_path, NULL);
+      g_autoptr (GError) read_error = NULL;
+      GBytes *audio;
+
+      if (recording == NULL || el_recording_get_transcript (recording) == NULL ||
+          el_recording_get_transcript (recording)[0] == '\0' || el_recording_get_duration_ms (recording) <= 0)
+        continue;
+      audio = read_audio (self, storage_path, ids->pdata[i], cancellable, &read_error);
+      if (audio == NULL)
+        continue;
+      g_ptr_array_add (recordings, audio);
+      g_ptr_array_add (texts, g_strdup (el_recording_get_transcript (recording)));
+      total_ms += (guint64) el_recording_get_duration_ms (recording);
+    }
+  if (ids == NULL || total_ms < self->adapt_ms)
+    {
+      el_log_message (EL_LOG_WARN, "speech", "site adaptation: not enough transcribed audio could be read");
+      count_run (self, "adapt", "failed");
+      return;
+    }
+  g_ptr_array_add (texts, NULL);
+  work = el_voice_profile_private_work_dir (&error);
+  if (work == NULL)
+    {
+      el_log_message (EL_LOG_WARN, "speech",
+                      "site adaptation needs a folder held in memory (XDG_RUNTIME_DIR or /dev/shm on tmpfs)");
+      count_run (self, "adapt", "failed");
+      return;
+    }
+  acoustic = el_speech_acoustic_model_dir ();
+  dictionary = el_speech_dictionary_path ();
+  started = g_get_monotonic_time ();
+  if (!el_voice_profile_build_in (work, acoustic, dictionary, recordings, (const char *const *) texts->pdata,
+                                  self->site_dir, cancellable, &error) ||
+      !el_speech_engines_new_transcriber_for_speaker (self->site_dir, &adapted, &error) || adapted == NULL)
+    {
+      g_autofree char *message = g_strdup_printf (
+          "site adaptation failed (%s #%d)", error != NULL ? g_quark_to_string (error->domain) : "no engine",
+          error != NULL ? error->code : 0);
+
+      el_log_message (EL_LOG_WARN, "speech", message);
+      count_run (self, "adapt", "failed");
+      return;
+    }
+  {
+    g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+
+    g_set_object (&self->transcriber, adapted);
+    self->site_in_use = TRUE;
+  }
+  self->next_ms = MAX (self->adapt_ms, total_ms);
+  count_run (self, "adapt", "ok");
+  {
+    g_autofree char *message =
+        g_strdup_printf ("site adaptation: built from %u recordings (%.0f s of speech) in %.1f s; in use",
+                         recordings->len, total_ms / 1000.0, seconds_since (started));
+
+    el_log_message (EL_LOG_INFO, "speech", message);
+  }
+}
+
 static gboolean
 set_recording_status (ElDb *db, ElRecording *recording, ElRecordingStatus status, GError **error)
 {
@@ -159,6 +317,7 @@ transcribe_job (ElDb *db, const ElJob *job, GCancellable *cancellable, gpointer 
   g_autofree char *storage_path = NULL;
   g_autoptr (GBytes) audio = NULL;
   g_autoptr (ElTranscript) transcript = NULL;
+  g_autoptr (ElTranscriber) transcriber = NULL;
   g_autoptr (GPtrArray) words = NULL;
   g_autoptr (ElDbTransaction) txn = NULL;
   ElRecordingStatus status;
@@ -180,9 +339,10 @@ transcribe_job (ElDb *db, const ElJob *job, GCancellable *cancellable, gpointer 
       return FALSE;
     }
   started = g_get_monotonic_time ();
+  transcriber = get_transcriber (self);
   transcript = el_transcriber_transcribe_sync (
-      self->transcriber, audio, el_audio_mime_type_to_string (el_recording_get_mime_type (recording)),
-      cancellable, error);
+      transcriber, audio, el_audio_mime_type_to_string (el_recording_get_mime_type (recording)), cancellable,
+      error);
   if (transcript == NULL)
     {
       count_run (self, EL_JOB_KIND_TRANSCRIBE, "retry");
@@ -207,6 +367,11 @@ transcribe_job (ElDb *db, const ElJob *job, GCancellable *cancellable, gpointer 
       return FALSE;
     }
   count_run (self, EL_JOB_KIND_TRANSCRIBE, "ok");
+  g_clear_pointer (&txn, el_db_transaction_free);
+  adapt_to_site (self, db,
+                 el_recording_get_duration_ms (recording) > 0 ? el_recording_get_duration_ms (recording)
+                                                              : el_transcript_get_audio_ms (transcript),
+                 cancellable);
   return TRUE;
 }
 
@@ -367,9 +532,16 @@ ElHealthStatus
 el_speech_jobs_check_health (char **detail, gpointer speech_jobs)
 {
   ElSpeechJobs *self = speech_jobs;
+  g_autoptr (ElTranscriber) transcriber = get_transcriber (self);
+  gboolean adapted;
 
-  *detail = g_strdup_printf ("transcription: %s, extraction: %s",
-                             el_transcriber_get_engine_name (self->transcriber),
-                             el_sbar_extractor_get_engine_name (self->extractor));
+  {
+    g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+
+    adapted = self->site_in_use;
+  }
+  *detail = g_strdup_printf (
+      "transcription: %s%s, extraction: %s", el_transcriber_get_engine_name (transcriber),
+      adapted ? " (adapted to this site)" : "", el_sbar_extractor_get_engine_name (self->extractor));
   return self->store != NULL ? EL_HEALTH_OK : EL_HEALTH_DEGRADED;
 }

@@ -28,6 +28,10 @@ G_BEGIN_DECLS
  * handoff end `failed` with a reason. A handoff that was signed or acknowledged meanwhile gets no
  * AI version (it is locked); its recording is still completed. Metrics: transcription and
  * extraction durations, the draft's completeness score (el_sbar_quality_score).
+ *
+ * Site adaptation (el_speech_jobs_set_site_adaptation()): after enough audio transcribed offline,
+ * the transcribe job builds the site's voice profile from the latest transcribed recordings and
+ * decodes with it from then on (job runs counted as kind "adapt").
  */
 
 typedef struct ElSpeechJobs ElSpeechJobs;
@@ -44,6 +48,7 @@ void el_speech_jobs_register (ElSpeechJobs *self, ElJobRunner *runner);
  * runs); el_speech_jobs_new() adds them; serve adds them alone when speech is off, so the metrics
  * page has the same series either way. */
 void el_speech_jobs_add_metrics (ElMetrics *metrics, ElSpeechJobs *self);
+void el_speech_jobs_set_site_adaptation (ElSpeechJobs *self, const char *profile_dir, guint seconds);
 /* /api/health "speech" check: the engines' names; ok when they are configured. */
 ElHealthStatus el_speech_jobs_check_health (char **detail, gpointer speech_jobs);
 
