@@ -227,6 +227,10 @@ test_allergies (void)
   g_autoptr (ElExtraction) item = extract ("She is allergic to morphine which causes itching.");
   g_autoptr (ElExtraction) suffix = extract ("He has a latex allergy.");
   g_autoptr (ElExtraction) none = extract ("She is not allergic to anything we know of.");
+  /* recognised speech has no punctuation: a negation does not reach into the next clause */
+  g_autoptr (ElExtraction) unpunctuated =
+      extract ("and he has no nausea he is allergic to sulfa which causes a rash he wants everything done");
+  g_autoptr (ElExtraction) unpunctuated_none = extract ("she has no allergies she is full code");
   ElSbarAllergies *a;
   ElSbarAllergy *it;
 
@@ -250,6 +254,16 @@ test_allergies (void)
   g_assert_nonnull (a);
   g_assert_cmpstr (((ElSbarAllergy *) g_ptr_array_index (a->items, 0))->substance, ==, "latex");
   g_assert_null (el_sbar_fields_get_allergies (el_extraction_get_fields (none)));
+
+  a = el_sbar_fields_get_allergies (el_extraction_get_fields (unpunctuated));
+  g_assert_nonnull (a);
+  g_assert_false (a->no_known_allergies);
+  g_assert_cmpuint (a->items->len, ==, 1);
+  g_assert_cmpstr (((ElSbarAllergy *) g_ptr_array_index (a->items, 0))->substance, ==, "sulfa");
+  g_assert_cmpstr (((ElSbarAllergy *) g_ptr_array_index (a->items, 0))->reaction, ==, "rash");
+  a = el_sbar_fields_get_allergies (el_extraction_get_fields (unpunctuated_none));
+  g_assert_nonnull (a);
+  g_assert_true (a->no_known_allergies);
 }
 
 static void

@@ -162,13 +162,18 @@ static const char *const negations[] = {
   "don't", "doesn't", "didn't", "isn't",  "wasn't",  "nor",     "none",     NULL,
 };
 
+/* Subjects that start a clause: in speech recognised without punctuation they end the clause
+ * before ("he has no nausea he is allergic to sulfa": the "no" is not the allergy's). */
+static const char *const clause_subjects[] = { "he", "she", "they", "we", NULL };
+
 static gboolean
 negated (const Rx *rx, guint i)
 {
   for (guint k = i; k > 0 && k + 3 >= i; k--)
     {
       guint j = k - 1;
-      if (is_boundary (rx, j) || is (rx, j, ",") || is (rx, j, "but"))
+      if (is_boundary (rx, j) || is (rx, j, ",") || is (rx, j, "but") ||
+          g_strv_contains (clause_subjects, rx->low[j]))
         return FALSE;
       if (g_strv_contains (negations, rx->low[j]))
         return TRUE;
