@@ -1143,6 +1143,8 @@ static void
 remove_tree_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   GError *error = NULL;
+  /* after the learning step under way (cancelled by now) has ended: none writes after this */
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&EL_CONTEXT (source)->learn_lock);
 
   if (!remove_tree (task_data, &error))
     g_task_return_error (task, error);
@@ -1160,9 +1162,10 @@ recordings_deleted_cb (GObject *source, GAsyncResult *result, gpointer user_data
 }
 
 /* The cache file with its -wal, -shm and -journal, and the account's sealed recordings (its
- * `.recordings` folder, downloaded copies included, and readings for a voice profile that was never
- * built): without the key none can be read any more, and none is left behind. The voice profile
- * itself stays: it holds no audio and no patient data, and she need not read the texts again. */
+ * `.recordings` folder, downloaded copies included, readings for a voice profile that was never
+ * built, and what was heard in her handoffs for one that was not learned yet): without the key none
+ * can be read any more, and none is left behind. The voice profile itself stays: it holds no audio
+ * and no patient data, and she need not read the texts again. */
 static void
 delete_files (GTask *task)
 {
@@ -1184,7 +1187,7 @@ delete_files (GTask *task)
     }
   for (guint i = 0; i < G_N_ELEMENTS (folders); i++)
     {
-      g_autoptr (GTask) folder = g_task_new (NULL, NULL, recordings_deleted_cb, task);
+      g_autoptr (GTask) folder = g_task_new (self, NULL, recordings_deleted_cb, task);
 
       g_task_set_task_data (folder, g_strconcat (data->path, folders[i], NULL), g_free);
       g_task_run_in_thread (folder, remove_tree_thread);
@@ -1805,12 +1808,15 @@ learn_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ta
   guint64 total_ms = 0;
   GError *error = NULL;
 
+  /* One recording at a time, from hearing it to building: several handed over together are heard
+   * one after the other, on one processor (the nurse is working on this PC), and only one build
+   * happens. */
+  locker = g_mutex_locker_new (data->lock);
   if (el_voice_profile_is_present (data->voice_dir))
     {
       g_task_return_int (task, 0); /* she has a profile: nothing to learn */
       return;
     }
-  /* what the stock model hears in it, on one processor: the nurse is working on this PC */
   sealed = el_sealed_audio_open (data->vault, data->path, data->recording_id, cancellable, &error);
   if (sealed != NULL)
     audio = el_sealed_audio_read_all (sealed, cancellable, &error);
@@ -1826,16 +1832,10 @@ learn_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ta
       g_task_return_error (task, error);
       return;
     }
-  locker = g_mutex_locker_new (data->lock);
   if (g_cancellable_set_error_if_cancelled (cancellable, &error) ||
       g_cancellable_set_error_if_cancelled (task_cancellable, &error))
     {
       g_task_return_error (task, error);
-      return;
-    }
-  if (el_voice_profile_is_present (data->voice_dir))
-    {
-      g_task_return_int (task, 0);
       return;
     }
   if (el_transcript_get_text (heard)[0] != '\0' &&
