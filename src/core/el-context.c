@@ -1142,11 +1142,15 @@ remove_tree (const char *path, GError **error)
 static void
 remove_tree_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
+  GMutex *learning = &EL_CONTEXT (source)->learn_lock;
   GError *error = NULL;
-  /* after the learning step under way (cancelled by now) has ended: none writes after this */
-  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&EL_CONTEXT (source)->learn_lock);
+  gboolean removed;
 
-  if (!remove_tree (task_data, &error))
+  /* after the learning step under way (cancelled by now) has ended: none writes after this */
+  g_mutex_lock (learning);
+  removed = remove_tree (task_data, &error);
+  g_mutex_unlock (learning);
+  if (!removed)
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);

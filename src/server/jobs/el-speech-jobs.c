@@ -164,9 +164,12 @@ read_audio (ElSpeechJobs *self,
 static ElTranscriber *
 get_transcriber (ElSpeechJobs *self)
 {
-  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  ElTranscriber *transcriber;
 
-  return g_object_ref (self->transcriber);
+  g_mutex_lock (&self->lock);
+  transcriber = g_object_ref (self->transcriber);
+  g_mutex_unlock (&self->lock);
+  return transcriber;
 }
 
 static gboolean
@@ -283,12 +286,10 @@ adapt_to_site (ElSpeechJobs *self, ElDb *db, gint64 audio_ms, GCancellable *canc
       count_run (self, "adapt", "failed");
       return;
     }
-  {
-    g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->lock);
-
-    g_set_object (&self->transcriber, adapted);
-    self->site_in_use = TRUE;
-  }
+  g_mutex_lock (&self->lock);
+  g_set_object (&self->transcriber, adapted);
+  self->site_in_use = TRUE;
+  g_mutex_unlock (&self->lock);
   self->next_ms = MAX (self->adapt_ms, total_ms);
   count_run (self, "adapt", "ok");
   {
@@ -535,11 +536,9 @@ el_speech_jobs_check_health (char **detail, gpointer speech_jobs)
   g_autoptr (ElTranscriber) transcriber = get_transcriber (self);
   gboolean adapted;
 
-  {
-    g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->lock);
-
-    adapted = self->site_in_use;
-  }
+  g_mutex_lock (&self->lock);
+  adapted = self->site_in_use;
+  g_mutex_unlock (&self->lock);
   *detail = g_strdup_printf (
       "transcription: %s%s, extraction: %s", el_transcriber_get_engine_name (transcriber),
       adapted ? " (adapted to this site)" : "", el_sbar_extractor_get_engine_name (self->extractor));
