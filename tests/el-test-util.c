@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+#define _GNU_SOURCE /* memmem */
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "el-test-util.h"
 
@@ -148,4 +150,38 @@ el_test_median (GArray *values)
 {
   g_array_sort (values, cmp_double);
   return g_array_index (values, double, values->len / 2);
+}
+
+gboolean
+el_test_file_contains (const char *path, const char *needle)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, &contents, &len, NULL))
+    return FALSE;
+  return memmem (contents, len, needle, strlen (needle)) != NULL;
+}
+
+void
+el_test_find_in_tree (const char *dir, const char *needle, GPtrArray *found, guint *n_files)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (d == NULL)
+    return;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
+        el_test_find_in_tree (path, needle, found, n_files);
+      else if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        {
+          (*n_files)++;
+          if (el_test_file_contains (path, needle))
+            g_ptr_array_add (found, g_steal_pointer (&path));
+        }
+    }
 }

@@ -914,47 +914,6 @@ test_smoke (void)
   el_test_remove_tree (dir);
 }
 
-static gboolean
-file_contains (const char *path, const char *needle)
-{
-  g_autofree char *contents = NULL;
-  gsize len = 0;
-
-  gsize n = strlen (needle);
-
-  if (!g_file_get_contents (path, &contents, &len, NULL))
-    return FALSE;
-  /* binary files: NUL bytes anywhere */
-  for (gsize i = 0; i + n <= len; i++)
-    if (contents[i] == needle[0] && memcmp (contents + i, needle, n) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-/* Every regular file under @dir that contains @needle, added to @found. */
-static void
-scan_tree (const char *dir, const char *needle, GPtrArray *found, guint *n_files)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  if (d == NULL)
-    return;
-  while ((name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        scan_tree (path, needle, found, n_files);
-      else if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
-        {
-          (*n_files)++;
-          if (file_contains (path, needle))
-            g_ptr_array_add (found, g_steal_pointer (&path));
-        }
-    }
-}
-
 /* A PHI canary typed through `edit` is never on disk in plaintext (cache, -wal, -shm, temp files,
  * cli.ini) nor in any output but the report the user asked for. */
 static void
@@ -1041,11 +1000,11 @@ test_phi_canary (void)
     g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
     guint n = 0;
 
-    scan_tree (dir, handoff, ids, &n);
+    el_test_find_in_tree (dir, handoff, ids, &n);
     g_assert_cmpuint (ids->len, >, 0);
   }
-  scan_tree (dir, CANARY, found, &n_files);
-  scan_tree (tmp, CANARY, found, &n_files);
+  el_test_find_in_tree (dir, CANARY, found, &n_files);
+  el_test_find_in_tree (tmp, CANARY, found, &n_files);
   for (guint i = 0; i < found->len; i++)
     g_printerr ("the canary is in plaintext in %s\n", (const char *) g_ptr_array_index (found, i));
   g_assert_cmpuint (found->len, ==, 0);

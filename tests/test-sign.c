@@ -180,14 +180,9 @@ cache_contains (ElContext *ctx, const char *needle)
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
     {
       g_autofree char *path = g_strconcat (el_store_get_path (el_context_get_store (ctx)), suffixes[i], NULL);
-      g_autofree char *data = NULL;
-      gsize len = 0;
 
-      if (!g_file_get_contents (path, &data, &len, NULL))
-        continue;
-      for (gsize at = 0; at + strlen (needle) <= len; at++)
-        if (memcmp (data + at, needle, strlen (needle)) == 0)
-          return TRUE;
+      if (el_test_file_contains (path, needle))
+        return TRUE;
     }
   return FALSE;
 }

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ElStore on real SQLite files in a temporary folder, with a vault from a fixed test key. */
-#define _GNU_SOURCE /* memmem */
 #include "config.h"
 
 #include <fcntl.h>
@@ -469,17 +468,6 @@ test_file_mode (Fixture *f, gconstpointer data)
   umask (old);
 }
 
-static gboolean
-file_contains (const char *path, const char *needle)
-{
-  g_autofree char *contents = NULL;
-  gsize len = 0;
-
-  if (!g_file_get_contents (path, &contents, &len, NULL))
-    return FALSE;
-  return memmem (contents, len, needle, strlen (needle)) != NULL;
-}
-
 static void
 assert_no_canary (const char *path)
 {
@@ -489,8 +477,8 @@ assert_no_canary (const char *path)
     {
       g_autofree char *p = g_strconcat (path, suffixes[i], NULL);
 
-      g_assert_false (file_contains (p, CANARY));
-      g_assert_false (file_contains (p, "MRN-" CANARY));
+      g_assert_false (el_test_file_contains (p, CANARY));
+      g_assert_false (el_test_file_contains (p, "MRN-" CANARY));
     }
 }
 
@@ -575,7 +563,7 @@ test_sealed_canary (Fixture *f, gconstpointer data)
 
   /* The grep itself can fail: a plaintext SQLite file with the canary is caught. */
   raw_exec (positive, "CREATE TABLE t (x); INSERT INTO t VALUES ('" CANARY "')");
-  g_assert_true (file_contains (positive, CANARY));
+  g_assert_true (el_test_file_contains (positive, CANARY));
 }
 
 static void

@@ -8,7 +8,6 @@
 #include "el-pocketsphinx-transcriber.h"
 #include "el-sealed-audio.h"
 #include "el-speech-engines.h"
-#include "el-speech-model.h"
 #include "el-vault.h"
 #include "el-voice-profile.h"
 
@@ -1503,19 +1502,51 @@ voice_profile_changed (ElContext *self, GError **error)
   return TRUE;
 }
 
+/* The end of a voice task's worker (an int: 1 when it built a profile), back on the caller's
+ * thread: the drafter is remade there before @task completes. */
 static void
-enrolled_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+voice_task_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   ElContext *self = EL_CONTEXT (source);
   g_autoptr (GTask) task = user_data;
   GError *error = NULL;
+  gssize built = g_task_propagate_int (G_TASK (result), &error);
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error) || !voice_profile_changed (self, &error))
+  if (built < 0 || (built > 0 && !voice_profile_changed (self, &error)))
     {
       g_task_return_error (task, error);
       return;
     }
-  g_task_return_boolean (task, TRUE);
+  g_task_return_int (task, built);
+}
+
+/* Runs @func with @data (freed with @free_data) on a worker; @task completes after it. */
+static void
+run_voice_task (ElContext *self, GTask *task, gpointer data, GDestroyNotify free_data, GTaskThreadFunc func)
+{
+  GTask *inner = g_task_new (self, g_task_get_cancellable (task), voice_task_done_cb, g_object_ref (task));
+
+  g_task_set_task_data (inner, data, free_data);
+  g_task_run_in_thread (inner, func);
+  g_object_unref (inner);
+}
+
+/* A sealed recording of the account, decrypted in memory; @duration_ms (optional): its length. */
+static GBytes *
+read_sealed (ElVault *vault,
+             const char *path,
+             const char *recording_id,
+             guint64 *duration_ms,
+             GCancellable *cancellable,
+             GError **error)
+{
+  g_autoptr (ElSealedAudio) sealed = el_sealed_audio_open (vault, path, recording_id, cancellable, error);
+
+  if (sealed == NULL)
+    return NULL;
+  if (duration_ms != NULL)
+    *duration_ms = el_sealed_audio_get_duration_ms (sealed);
+  return el_sealed_audio_read_all (sealed, cancellable, error);
 }
 
 static void
@@ -1523,15 +1554,12 @@ enroll_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
 {
   EnrollData *data = task_data;
   g_autoptr (GPtrArray) recordings = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  g_autofree char *acoustic = el_speech_acoustic_model_dir ();
-  g_autofree char *dictionary = el_speech_dictionary_path ();
   GError *error = NULL;
 
   for (guint i = 0; data->paths[i] != NULL; i++)
     {
-      g_autoptr (ElSealedAudio) sealed =
-          el_sealed_audio_open (data->vault, data->paths[i], data->recording_ids[i], cancellable, &error);
-      GBytes *audio = sealed != NULL ? el_sealed_audio_read_all (sealed, cancellable, &error) : NULL;
+      GBytes *audio =
+          read_sealed (data->vault, data->paths[i], data->recording_ids[i], NULL, cancellable, &error);
 
       if (audio == NULL)
         {
@@ -1540,8 +1568,9 @@ enroll_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
         }
       g_ptr_array_add (recordings, audio);
     }
-  if (!el_voice_profile_build (acoustic, dictionary, recordings, (const char *const *) data->texts,
-                               data->out_dir, cancellable, &error))
+  /* the texts she read are the app's own, not PHI */
+  if (!el_voice_profile_build_installed (recordings, (const char *const *) data->texts, data->out_dir, FALSE,
+                                         cancellable, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -1549,7 +1578,7 @@ enroll_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
   /* what she read has served: the profile holds no audio */
   for (guint i = 0; data->paths[i] != NULL; i++)
     g_unlink (data->paths[i]);
-  g_task_return_boolean (task, TRUE);
+  g_task_return_int (task, 1);
 }
 
 void
@@ -1585,21 +1614,14 @@ el_context_enroll_voice_async (ElContext *self,
   data->recording_ids = g_strdupv ((char **) recording_ids);
   data->texts = g_strdupv ((char **) texts);
   data->out_dir = g_strdup (self->voice_dir);
-  {
-    /* the build runs on a worker; its end comes back here to remake the drafter on this thread */
-    GTask *inner = g_task_new (self, cancellable, enrolled_cb, g_steal_pointer (&task));
-
-    g_task_set_task_data (inner, data, (GDestroyNotify) enroll_data_free);
-    g_task_run_in_thread (inner, enroll_thread);
-    g_object_unref (inner);
-  }
+  run_voice_task (self, task, data, (GDestroyNotify) enroll_data_free, enroll_thread);
 }
 
 gboolean
 el_context_enroll_voice_finish (ElContext *self, GAsyncResult *result, GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return g_task_propagate_int (G_TASK (result), error) > 0;
 }
 
 /* ---- Learning her voice from her handoffs ---- */
@@ -1757,19 +1779,12 @@ learn_build (LearnData *data, GPtrArray *heard, GCancellable *cancellable, GErro
 {
   g_autoptr (GPtrArray) recordings = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   g_autoptr (GPtrArray) texts = g_ptr_array_new ();
-  g_autofree char *work = el_voice_profile_private_work_dir (error);
-  g_autofree char *acoustic = el_speech_acoustic_model_dir ();
-  g_autofree char *dictionary = el_speech_dictionary_path ();
 
-  if (work == NULL)
-    return FALSE;
   for (guint i = 0; i < heard->len; i++)
     {
       Heard *h = heard->pdata[i];
       g_autoptr (GError) local_error = NULL;
-      g_autoptr (ElSealedAudio) sealed =
-          el_sealed_audio_open (data->vault, h->path, h->recording_id, cancellable, &local_error);
-      GBytes *audio = sealed != NULL ? el_sealed_audio_read_all (sealed, cancellable, &local_error) : NULL;
+      GBytes *audio = read_sealed (data->vault, h->path, h->recording_id, NULL, cancellable, &local_error);
 
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
@@ -1788,8 +1803,8 @@ learn_build (LearnData *data, GPtrArray *heard, GCancellable *cancellable, GErro
   if (recordings->len == 0)
     return TRUE;
   g_ptr_array_add (texts, NULL);
-  if (!el_voice_profile_build_in (work, acoustic, dictionary, recordings, (const char *const *) texts->pdata,
-                                  data->voice_dir, cancellable, error))
+  if (!el_voice_profile_build_installed (recordings, (const char *const *) texts->pdata, data->voice_dir,
+                                         TRUE, cancellable, error))
     return FALSE;
   for (guint i = 0; i < heard->len; i++)
     g_unlink (((Heard *) heard->pdata[i])->sidecar);
@@ -1803,9 +1818,9 @@ learn_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ta
   LearnData *data = task_data;
   /* sign-out's; the caller's is checked where it matters (one cancellable per operation) */
   GCancellable *cancellable = data->stop;
-  g_autoptr (ElSealedAudio) sealed = NULL;
   g_autoptr (GBytes) audio = NULL;
   g_autoptr (ElTranscriber) stock = NULL;
+  guint64 audio_ms = 0;
   g_autoptr (ElTranscript) heard = NULL;
   g_autoptr (GPtrArray) all = NULL;
   g_autoptr (GMutexLocker) locker = NULL;
@@ -1821,9 +1836,7 @@ learn_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ta
       g_task_return_int (task, 0); /* she has a profile: nothing to learn */
       return;
     }
-  sealed = el_sealed_audio_open (data->vault, data->path, data->recording_id, cancellable, &error);
-  if (sealed != NULL)
-    audio = el_sealed_audio_read_all (sealed, cancellable, &error);
+  audio = read_sealed (data->vault, data->path, data->recording_id, &audio_ms, cancellable, &error);
   if (audio == NULL)
     {
       g_task_return_error (task, error);
@@ -1843,7 +1856,7 @@ learn_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ta
       return;
     }
   if (el_transcript_get_text (heard)[0] != '\0' &&
-      !write_heard (data, el_sealed_audio_get_duration_ms (sealed), el_transcript_get_text (heard), &error))
+      !write_heard (data, audio_ms, el_transcript_get_text (heard), &error))
     {
       g_task_return_error (task, error);
       return;
@@ -1860,22 +1873,6 @@ learn_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ta
       return;
     }
   g_task_return_int (task, el_voice_profile_is_present (data->voice_dir) ? 1 : 0);
-}
-
-static void
-learned_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  ElContext *self = EL_CONTEXT (source);
-  g_autoptr (GTask) task = user_data;
-  GError *error = NULL;
-  gssize built = g_task_propagate_int (G_TASK (result), &error);
-
-  if (built < 0 || (built > 0 && !voice_profile_changed (self, &error)))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_int (task, built);
 }
 
 void
@@ -1898,6 +1895,12 @@ el_context_learn_voice_async (ElContext *self,
       g_task_return_new_error (task, EL_CONTEXT_ERROR, EL_CONTEXT_ERROR_NOT_OPEN, "no account is open");
       return;
     }
+  /* a profile serves the offline engine only: none to learn for a cloud engine, or with none */
+  if (self->drafter == NULL || !EL_IS_POCKETSPHINX_TRANSCRIBER (el_drafter_get_transcriber (self->drafter)))
+    {
+      g_task_return_int (task, 0);
+      return;
+    }
   data = g_new0 (LearnData, 1);
   data->vault = g_object_ref (self->audio_vault);
   data->recording_id = g_strdup (recording_id);
@@ -1907,13 +1910,7 @@ el_context_learn_voice_async (ElContext *self,
   data->min_ms = (guint64) self->voice_learning_seconds * 1000;
   data->lock = &self->learn_lock;
   data->stop = g_object_ref (self->learn_stop);
-  {
-    GTask *inner = g_task_new (self, cancellable, learned_cb, g_steal_pointer (&task));
-
-    g_task_set_task_data (inner, data, (GDestroyNotify) learn_data_free);
-    g_task_run_in_thread (inner, learn_thread);
-    g_object_unref (inner);
-  }
+  run_voice_task (self, task, data, (GDestroyNotify) learn_data_free, learn_thread);
 }
 
 gboolean

@@ -269,13 +269,14 @@ gboolean el_context_enroll_voice_finish (ElContext *self, GAsyncResult *result, 
 
 /* ---- Learning her voice from her handoffs (after sign-in or open) ----
  * Unsupervised adaptation, for a nurse who has not read the enrollment texts: while she has no
- * voice profile on this PC, el_context_learn_voice_async() takes a recording she made here (sealed,
+ * voice profile on this PC and the drafter is the offline engine's (el_context_ensure_drafter(); with
+ * another engine, or none, the call does nothing), el_context_learn_voice_async() takes a recording she made here (sealed,
  * in el_context_get_recordings_dir()), has the stock model transcribe it on a worker (one
  * processor), and keeps what was heard sealed with the audio key beside the profile
  * (<cache>.voice.learn/<recording id>.heard, deleted at sign-out with the recordings). Once the
  * recordings heard add up to el_context_set_voice_learning_seconds() of audio (default 240 s), the
  * profile is built from them, their texts being what was recognised, in a folder held in memory
- * (el_voice_profile_private_work_dir(): no feature or text reaches a disk; without such a folder
+ * (el_voice_profile_build_installed() with @phi: no feature or text reaches a disk; without such a folder
  * the call fails and nothing is built), and the sidecars are deleted. @built: whether this call
  * built it; then the drafter is remade and "voice-profile-changed" is emitted. With a profile
  * present it does nothing. */

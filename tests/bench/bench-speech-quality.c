@@ -325,8 +325,6 @@ enroll (const char *tmp, ElTranscriber *recogniser, const char *voice)
   g_autoptr (GPtrArray) scripts = el_speech_enrollment_texts (&texts_error);
   g_autoptr (GPtrArray) recordings = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   g_autoptr (GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *acoustic = el_speech_acoustic_model_dir ();
-  g_autofree char *dictionary = el_speech_dictionary_path ();
   g_autofree char *folder =
       g_strdup_printf ("%s-%s", recogniser != NULL ? "unsupervised" : "enrolled", voice);
   char *profile = g_build_filename (tmp, folder, NULL);
@@ -366,8 +364,8 @@ enroll (const char *tmp, ElTranscriber *recogniser, const char *voice)
     }
   g_ptr_array_add (texts, NULL);
   start = g_get_monotonic_time ();
-  if (!el_voice_profile_build (acoustic, dictionary, recordings, (const char *const *) texts->pdata, profile,
-                               NULL, &error))
+  if (!el_voice_profile_build_installed (recordings, (const char *const *) texts->pdata, profile, FALSE, NULL,
+                                         &error))
     g_error ("enrollment: %s", error->message);
   if (recogniser != NULL)
     g_print ("\nUnsupervised profile: the %u enrollment texts read by espeak-ng voice %s, each with what the "

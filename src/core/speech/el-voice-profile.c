@@ -19,6 +19,7 @@
 #include <glib/gstdio.h>
 
 #include "el-audio-decode.h"
+#include "el-speech-model.h"
 #include "el-transcriber.h"
 
 #define SPHINXTRAIN_DIR    "/usr/lib/sphinxtrain"
@@ -674,28 +675,15 @@ el_voice_profile_private_work_dir (GError **error)
   return NULL;
 }
 
-gboolean
-el_voice_profile_build (const char *base_acoustic_model,
-                        const char *dictionary,
-                        GPtrArray *recordings,
-                        const char *const *texts,
-                        const char *out_dir,
-                        GCancellable *cancellable,
-                        GError **error)
-{
-  return el_voice_profile_build_in (NULL, base_acoustic_model, dictionary, recordings, texts, out_dir,
-                                    cancellable, error);
-}
-
-gboolean
-el_voice_profile_build_in (const char *work_parent,
-                           const char *base_acoustic_model,
-                           const char *dictionary,
-                           GPtrArray *recordings,
-                           const char *const *texts,
-                           const char *out_dir,
-                           GCancellable *cancellable,
-                           GError **error)
+static gboolean
+build_in (const char *work_parent,
+          const char *base_acoustic_model,
+          const char *dictionary,
+          GPtrArray *recordings,
+          const char *const *texts,
+          const char *out_dir,
+          GCancellable *cancellable,
+          GError **error)
 {
   g_auto (Build) build = { NULL, NULL };
   g_autoptr (GHashTable) feat = NULL;
@@ -890,6 +878,50 @@ el_voice_profile_build_in (const char *work_parent,
     remove_tree (old);
   }
   return TRUE;
+}
+
+gboolean
+el_voice_profile_build (const char *base_acoustic_model,
+                        const char *dictionary,
+                        GPtrArray *recordings,
+                        const char *const *texts,
+                        const char *out_dir,
+                        GCancellable *cancellable,
+                        GError **error)
+{
+  return build_in (NULL, base_acoustic_model, dictionary, recordings, texts, out_dir, cancellable, error);
+}
+
+/**
+ * el_voice_profile_build_installed:
+ * @recordings: (element-type GBytes): as el_voice_profile_build()'s
+ * @texts: what each one says (or what was recognised in it)
+ * @out_dir: the profile folder
+ * @phi: the texts are PHI (what was heard in handoffs): the work files (features, texts) go to
+ *   el_voice_profile_private_work_dir(), held in memory; without such a folder, an error
+ * @cancellable: (nullable): cancels the build
+ * @error: as el_voice_profile_build()'s, and G_IO_ERROR_NOT_SUPPORTED (no folder in memory)
+ *
+ * el_voice_profile_build() from the installed models (el_speech_acoustic_model_dir(),
+ * el_speech_dictionary_path()).
+ *
+ * Returns: %TRUE when the profile is in place
+ */
+gboolean
+el_voice_profile_build_installed (GPtrArray *recordings,
+                                  const char *const *texts,
+                                  const char *out_dir,
+                                  gboolean phi,
+                                  GCancellable *cancellable,
+                                  GError **error)
+{
+  g_autofree char *work = NULL;
+  g_autofree char *acoustic = el_speech_acoustic_model_dir ();
+  g_autofree char *dictionary = el_speech_dictionary_path ();
+
+  if (phi && (work = el_voice_profile_private_work_dir (error)) == NULL)
+    return FALSE;
+  return build_in (work, acoustic, dictionary, recordings, texts, out_dir, cancellable, error);
 }
 
 gboolean

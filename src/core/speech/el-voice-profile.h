@@ -45,17 +45,15 @@ gboolean el_voice_profile_build (const char *base_acoustic_model,
                                  GCancellable *cancellable,
                                  GError **error);
 
-/* The same with the work files (features, texts) in a new folder inside @work_parent (%NULL: the
- * temporary folder). When the texts are PHI (what was heard in a handoff), pass
- * el_voice_profile_private_work_dir(): a folder held in memory, so nothing of them reaches a disk. */
-gboolean el_voice_profile_build_in (const char *work_parent,
-                                    const char *base_acoustic_model,
-                                    const char *dictionary,
-                                    GPtrArray *recordings,
-                                    const char *const *texts,
-                                    const char *out_dir,
-                                    GCancellable *cancellable,
-                                    GError **error);
+/* el_voice_profile_build() from the installed models; with @phi (the texts are what was heard in
+ * handoffs) the work files (features, texts) go to el_voice_profile_private_work_dir(), a folder held
+ * in memory, so nothing of them reaches a disk (an error when there is none). */
+gboolean el_voice_profile_build_installed (GPtrArray *recordings,
+                                           const char *const *texts,
+                                           const char *out_dir,
+                                           gboolean phi,
+                                           GCancellable *cancellable,
+                                           GError **error);
 char *el_voice_profile_private_work_dir (GError **error);
 
 void el_voice_profile_build_async (const char *base_acoustic_model,

@@ -6,7 +6,6 @@
 #include "el-record-recover.h"
 #include "el-record-view.h"
 #include "el-recorder.h"
-#include "el-pocketsphinx-transcriber.h"
 #include "el-speech-engines.h"
 
 #define WAIT_POLL_MS     2000
@@ -539,15 +538,12 @@ voice_learned_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 /* While she has no voice profile on this PC, her recording also teaches the offline recogniser her
- * voice (setting learn-voice). It goes on in the background, whatever becomes of this view. */
+ * voice (setting learn-voice; the context decides whether there is anything to learn). It goes on
+ * in the background, whatever becomes of this view. */
 static void
 learn_voice (ElRecordView *self)
 {
-  ElDrafter *drafter = el_context_get_drafter (self->context);
-
-  if (self->settings == NULL || !g_settings_get_boolean (self->settings, "learn-voice") || drafter == NULL ||
-      !EL_IS_POCKETSPHINX_TRANSCRIBER (el_drafter_get_transcriber (drafter)) ||
-      el_context_has_voice_profile (self->context))
+  if (self->settings == NULL || !g_settings_get_boolean (self->settings, "learn-voice"))
     return;
   el_context_learn_voice_async (self->context, self->recording_id, self->path, NULL, voice_learned_cb, NULL);
 }

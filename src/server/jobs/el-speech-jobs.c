@@ -11,7 +11,6 @@
 #include "el-repo-sbar.h"
 #include "el-repo.h"
 #include "el-speech-engines.h"
-#include "el-speech-model.h"
 #include "el-voice-profile.h"
 
 /* Largest recording the transcribe job reads into memory (the upload limit is lower). */
@@ -222,9 +221,6 @@ adapt_to_site (ElSpeechJobs *self, ElDb *db, gint64 audio_ms, GCancellable *canc
   g_autoptr (GPtrArray) ids = NULL;
   g_autoptr (GPtrArray) recordings = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   g_autoptr (GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *work = NULL;
-  g_autofree char *acoustic = NULL;
-  g_autofree char *dictionary = NULL;
   g_autoptr (GError) error = NULL;
   guint64 total_ms = 0;
   gint64 started;
@@ -243,17 +239,17 @@ adapt_to_site (ElSpeechJobs *self, ElDb *db, gint64 audio_ms, GCancellable *canc
       g_autofree char *storage_path = NULL;
       g_autoptr (ElRecording) recording =
           el_repo_recording_get (db, ids->pdata[i], NULL, &storage_path, NULL);
+      const char *transcript = recording != NULL ? el_recording_get_transcript (recording) : NULL;
       g_autoptr (GError) read_error = NULL;
       GBytes *audio;
 
-      if (recording == NULL || el_recording_get_transcript (recording) == NULL ||
-          el_recording_get_transcript (recording)[0] == '\0' || el_recording_get_duration_ms (recording) <= 0)
+      if (transcript == NULL || transcript[0] == '\0' || el_recording_get_duration_ms (recording) <= 0)
         continue;
       audio = read_audio (self, storage_path, ids->pdata[i], cancellable, &read_error);
       if (audio == NULL)
         continue;
       g_ptr_array_add (recordings, audio);
-      g_ptr_array_add (texts, g_strdup (el_recording_get_transcript (recording)));
+      g_ptr_array_add (texts, g_strdup (transcript));
       total_ms += (guint64) el_recording_get_duration_ms (recording);
     }
   if (ids == NULL || total_ms < self->adapt_ms)
@@ -263,24 +259,19 @@ adapt_to_site (ElSpeechJobs *self, ElDb *db, gint64 audio_ms, GCancellable *canc
       return;
     }
   g_ptr_array_add (texts, NULL);
-  work = el_voice_profile_private_work_dir (&error);
-  if (work == NULL)
-    {
-      el_log_message (EL_LOG_WARN, "speech",
-                      "site adaptation needs a folder held in memory (XDG_RUNTIME_DIR or /dev/shm on tmpfs)");
-      count_run (self, "adapt", "failed");
-      return;
-    }
-  acoustic = el_speech_acoustic_model_dir ();
-  dictionary = el_speech_dictionary_path ();
   started = g_get_monotonic_time ();
-  if (!el_voice_profile_build_in (work, acoustic, dictionary, recordings, (const char *const *) texts->pdata,
-                                  self->site_dir, cancellable, &error) ||
+  /* the transcripts are PHI: the work files stay in memory */
+  if (!el_voice_profile_build_installed (recordings, (const char *const *) texts->pdata, self->site_dir, TRUE,
+                                         cancellable, &error) ||
       !el_speech_engines_new_transcriber_for_speaker (self->site_dir, &adapted, &error) || adapted == NULL)
     {
-      g_autofree char *message = g_strdup_printf (
-          "site adaptation failed (%s #%d)", error != NULL ? g_quark_to_string (error->domain) : "no engine",
-          error != NULL ? error->code : 0);
+      g_autofree char *message =
+          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED)
+              ? g_strdup (
+                    "site adaptation needs a folder held in memory (XDG_RUNTIME_DIR or /dev/shm on tmpfs)")
+              : g_strdup_printf ("site adaptation failed (%s #%d)",
+                                 error != NULL ? g_quark_to_string (error->domain) : "no engine",
+                                 error != NULL ? error->code : 0);
 
       el_log_message (EL_LOG_WARN, "speech", message);
       count_run (self, "adapt", "failed");
