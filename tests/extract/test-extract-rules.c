@@ -299,6 +299,12 @@ test_vitals (void)
   g_autoptr (ElExtraction) zero = extract ("pain zero out of ten");
   g_autoptr (ElExtraction) corrected = extract ("heart rate one ten, I mean one hundred");
   g_autoptr (ElExtraction) ra = extract ("satting ninety five percent on room air, RR 16");
+  g_autoptr (ElExtraction) rose =
+      extract ("temperature went from thirty seven up to thirty eight point four");
+  g_autoptr (ElExtraction) fell = extract ("Heart rate from one hundred ten to ninety after the bolus.");
+  g_autoptr (ElExtraction) heard = extract ("her temperature one up to thirty eight point four and");
+  g_autoptr (ElExtraction) range = extract ("sats have been eighty nine to ninety two percent");
+  g_autoptr (ElExtraction) pain_down = extract ("pain was eight, down to four out of ten after morphine");
   ElSbarVitals *v;
 
   v = el_sbar_fields_get_vitals (el_extraction_get_fields (f_temp));
@@ -330,6 +336,23 @@ test_vitals (void)
   g_assert_cmpstr (v->spo2->o2_device, ==, "room air");
   g_assert_false (v->spo2->has_o2_flow);
   g_assert_cmpfloat (v->respiratory_rate->value, ==, 16);
+
+  /* a trend: the current value is its last one, not where it started */
+  v = el_sbar_fields_get_vitals (el_extraction_get_fields (rose));
+  g_assert_cmpfloat_with_epsilon (v->temperature_c->value, 38.4, 1e-9);
+  g_assert_cmpuint (v->temperature_c->span->start, ==, 0);
+  v = el_sbar_fields_get_vitals (el_extraction_get_fields (fell));
+  g_assert_cmpfloat (v->heart_rate->value, ==, 90);
+  /* "went" heard as "one": 1 °C is not the value, what it went up to is */
+  v = el_sbar_fields_get_vitals (el_extraction_get_fields (heard));
+  g_assert_cmpfloat_with_epsilon (v->temperature_c->value, 38.4, 1e-9);
+  g_assert_cmpuint (count_flags (heard, EL_EXTRACTION_FLAG_IMPLAUSIBLE, NULL), ==, 0);
+  /* a range is not a trend */
+  v = el_sbar_fields_get_vitals (el_extraction_get_fields (range));
+  g_assert_cmpfloat (v->spo2->value, ==, 89);
+  /* "eight, down to four": a comma is not a sentence's end */
+  v = el_sbar_fields_get_vitals (el_extraction_get_fields (pain_down));
+  g_assert_cmpfloat (v->pain->value, ==, 4);
 }
 
 static void

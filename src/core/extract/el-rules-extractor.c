@@ -1278,6 +1278,26 @@ read_vital (const Rx *rx, Vital v, guint k, double *x, double *y, gboolean *bad_
   return last;
 }
 
+/* A change said as a trend: "from thirty seven up to thirty eight point four", "from one ten to
+ * ninety", "ninety two down to eighty eight". Its last value is the current one: the index of
+ * that value, or 0. A bare "eighty nine to ninety two" is a range and keeps its first value. */
+static guint
+trend_after (const Rx *rx, Vital v, guint value_at, guint last)
+{
+  gboolean from = value_at > 0 && is (rx, value_at - 1, "from");
+  guint k = last + 1;
+  gboolean moved;
+
+  while (is (rx, k, ","))
+    k++;
+  moved = is (rx, k, "up") || is (rx, k, "down") || is (rx, k, "back");
+  k += moved ? 1 : 0;
+
+  if ((!from && !moved) || !is (rx, k, "to") || k + 1 >= rx->n)
+    return 0;
+  return is_value_kind (tok (rx, k + 1)) && kind_ok (v, tok (rx, k + 1)) ? k + 1 : 0;
+}
+
 static void
 find_vital (Rx *rx, Vital v, VitalHit *hit)
 {
@@ -1297,6 +1317,9 @@ find_vital (Rx *rx, Vital v, VitalHit *hit)
       if (k < 0)
         continue;
       last = read_vital (rx, v, (guint) k, &x, &y, &bad);
+      k2 = trend_after (rx, v, (guint) k, last);
+      if (k2 > 0)
+        last = read_vital (rx, v, k2, &x, &y, &bad);
       /* "thirty eight, sorry, thirty seven point eight" */
       k2 = correction_after (rx, last);
       if (k2 > 0 && kind_ok (v, tok (rx, k2)))
