@@ -139,7 +139,7 @@ run (const char *const *argv, GError **error)
 GBytes *
 speech_test_synthesise (const char *text, const char *tmpdir, const char *name, GError **error)
 {
-  return speech_test_synthesise_voice (text, "en-us", tmpdir, name, error);
+  return speech_test_synthesise_voice (text, "espeak-ng:en-us", tmpdir, name, error);
 }
 
 GBytes *
@@ -147,25 +147,56 @@ speech_test_synthesise_voice (
     const char *text, const char *voice, const char *tmpdir, const char *name, GError **error)
 {
   g_autofree char *txt = g_strdup_printf ("%s/%s.txt", tmpdir, name);
-  g_autofree char *raw = g_strdup_printf ("%s/%s-espeak.wav", tmpdir, name);
+  g_autofree char *raw = g_strdup_printf ("%s/%s-tts.wav", tmpdir, name);
   g_autofree char *wav = g_strdup_printf ("%s/%s.wav", tmpdir, name);
-  g_autofree char *espeak = g_find_program_in_path ("espeak-ng");
+  g_auto (GStrv) parts = g_strsplit (voice, ":", 2);
+  const char *engine = parts[0];
+  const char *speaker = parts[1];
+  g_autofree char *program = NULL;
   g_autofree char *sox = g_find_program_in_path ("sox");
+  g_autofree char *festival_voice = NULL;
   char *contents = NULL;
   gsize size = 0;
 
-  if (espeak == NULL || sox == NULL)
+  if (speaker == NULL)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "espeak-ng and sox are needed");
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "voice %s is not ENGINE:VOICE", voice);
+      return NULL;
+    }
+  program = g_find_program_in_path (g_str_equal (engine, "festival") ? "text2wave" : engine);
+  if (program == NULL || sox == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "%s and sox are needed", engine);
       return NULL;
     }
   if (!g_file_set_contents (txt, text, -1, error))
     return NULL;
-  {
-    const char *argv[] = { espeak, "-v", voice, "-s", "150", "-f", txt, "-w", raw, NULL };
-    if (!run (argv, error))
+  if (g_str_equal (engine, "espeak-ng"))
+    {
+      const char *argv[] = { program, "-v", speaker, "-s", "150", "-f", txt, "-w", raw, NULL };
+      if (!run (argv, error))
+        return NULL;
+    }
+  else if (g_str_equal (engine, "flite"))
+    {
+      const char *argv[] = { program, "-voice", speaker, "-f", txt, "-o", raw, NULL };
+      if (!run (argv, error))
+        return NULL;
+    }
+  else if (g_str_equal (engine, "festival"))
+    {
+      festival_voice = g_strdup_printf ("(voice_%s)", speaker);
+      {
+        const char *argv[] = { program, "-eval", festival_voice, txt, "-o", raw, NULL };
+        if (!run (argv, error))
+          return NULL;
+      }
+    }
+  else
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, "unknown speech synthesiser %s", engine);
       return NULL;
-  }
+    }
   {
     /* -R: sox dithers when it resamples to 16 bits; the same random numbers on every run keep a
      * test's speech, and so its figures, the same from run to run */

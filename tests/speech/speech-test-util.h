@@ -7,7 +7,7 @@ G_BEGIN_DECLS
 
 /*
  * Helpers of the speech tests and benchmark: the test handoff texts (tests/data/speech/handoff-NN.txt, never
- * in the language model corpus), speech synthesised from them with espeak-ng + sox at test time,
+ * in the language model corpus), speech synthesised from them (espeak-ng, flite or festival, + sox) at test time,
  * in-memory Ogg/Opus encoding with GStreamer, word error rate.
  */
 
@@ -25,7 +25,10 @@ guint speech_test_word_errors (GPtrArray *reference, GPtrArray *hypothesis);
 /* @text spoken by espeak-ng (en-us, 150 wpm), converted by sox to 16 kHz mono 16-bit WAV; the files
  * go to @tmpdir. NULL (and a skip message in @error) when espeak-ng or sox is missing. */
 GBytes *speech_test_synthesise (const char *text, const char *tmpdir, const char *name, GError **error);
-/* The same in another espeak-ng voice (e.g. "en-us+f3", a higher, female variant). */
+/* The same in another voice, "ENGINE:VOICE": "espeak-ng:en-us+f3" (espeak-ng's formant synthesis, a
+ * higher variant), "flite:slt" (flite's voices built from recordings of people: slt, awb, rms,
+ * kal16), "festival:cmu_us_slt_arctic_hts" (festival's HTS voice, package festvox-us-slt-hts). NULL
+ * (G_IO_ERROR_NOT_FOUND) when the synthesiser or sox is missing. */
 GBytes *speech_test_synthesise_voice (
     const char *text, const char *voice, const char *tmpdir, const char *name, GError **error);
 /* A WAV file in memory -> Ogg/Opus (wavparse ! audioconvert ! audioresample ! opusenc ! oggmux). */
