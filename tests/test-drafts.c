@@ -454,6 +454,60 @@ test_learn_voice (void)
   fixture_tear_down (&fx);
 }
 
+/* A recording just drafted on this PC with the stock model is learned from what that draft heard:
+ * it is not decoded a second time. One that was not drafted here is. */
+static void
+test_learn_voice_after_draft (void)
+{
+  Fixture fx = { 0 };
+  g_autoptr (GAsyncResult) r = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) draft_error = NULL;
+  g_autoptr (ElExtraction) draft = NULL;
+  g_autofree char *handoff_id = NULL;
+  g_autofree char *drafted_id = g_uuid_string_random ();
+  g_autofree char *other_id = g_uuid_string_random ();
+  g_autofree char *drafted = NULL;
+  g_autofree char *other = NULL;
+  g_autofree char *learn_dir = NULL;
+  g_autofree char *sidecar = NULL;
+  gboolean built = TRUE;
+  gint64 decoded;
+
+  fixture_set_up (&fx);
+  learn_dir = g_strconcat (el_context_get_voice_profile_dir (fx.ctx), ".learn", NULL);
+  g_assert_true (el_context_ensure_drafter (fx.ctx, &error));
+  g_assert_no_error (error);
+  handoff_id = create_local_handoff (fx.ctx, fx.patient_id, fx.nurse);
+  drafted = seal_recording (fx.ctx, drafted_id);
+  g_assert_true (el_context_submit_recording_finish (
+      fx.ctx,
+      RUN (el_context_submit_recording_async, fx.ctx, handoff_id, drafted_id, drafted,
+           EL_TRANSCRIPTION_MODE_ON_DEVICE, 0, fx.nurse->id, "Nurse A"),
+      &draft, &draft_error, &error));
+  g_assert_no_error (error);
+  g_assert_no_error (draft_error);
+  g_assert_nonnull (draft);
+
+  decoded = el_pocketsphinx_transcriber_get_audio_ms_decoded ();
+  g_assert_true (el_context_learn_voice_finish (
+      fx.ctx, RUN (el_context_learn_voice_async, fx.ctx, drafted_id, drafted), &built, &error));
+  g_assert_no_error (error);
+  g_assert_false (built);
+  sidecar = g_strdup_printf ("%s/%s.heard", learn_dir, drafted_id);
+  g_assert_true (g_file_test (sidecar, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpint (el_pocketsphinx_transcriber_get_audio_ms_decoded (), ==, decoded);
+
+  /* a recording that was not drafted here is decoded */
+  other = seal_recording (fx.ctx, other_id);
+  g_assert_true (el_context_learn_voice_finish (
+      fx.ctx, RUN (el_context_learn_voice_async, fx.ctx, other_id, other), &built, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (el_pocketsphinx_transcriber_get_audio_ms_decoded (), >, decoded + 10000);
+
+  fixture_tear_down (&fx);
+}
+
 /* Nothing is learned without the offline drafter; sign-out deletes what was heard for a profile not
  * built yet, and stops learning in progress. */
 static void
@@ -545,6 +599,7 @@ main (int argc, char **argv)
   g_test_add_func ("/el/client/drafts/on-device", test_on_device_draft);
   g_test_add_func ("/el/client/drafts/automatic-with-voice-profile", test_automatic_with_voice_profile);
   g_test_add_func ("/el/client/drafts/learn-voice", test_learn_voice);
+  g_test_add_func ("/el/client/drafts/learn-voice/after-draft", test_learn_voice_after_draft);
   g_test_add_func ("/el/client/drafts/learn-voice/sign-out", test_learn_voice_sign_out);
   g_test_add_func ("/el/client/drafts/learn-voice/work-dir", test_learn_voice_work_dir);
   return g_test_run ();

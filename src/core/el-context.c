@@ -38,6 +38,11 @@ struct _ElContext
   guint voice_learning_seconds; /* of her handoffs heard before a profile is built from them */
   GMutex learn_lock;            /* one learning step at a time: counting and building */
   GCancellable *learn_stop;     /* cancelled at sign-out: learning stops before its files go */
+  /* What the stock model heard in the last recording drafted here, kept for learning her voice from it
+   * (el_context_learn_voice_async()) so that it is not decoded twice; taken by it, or dropped by
+   * the next draft and at sign-out. */
+  char *heard_id;
+  ElTranscript *heard;
 };
 
 enum
@@ -81,6 +86,13 @@ el_context_error_quark (void)
 G_DEFINE_FINAL_TYPE (ElContext, el_context, G_TYPE_OBJECT)
 
 static void
+forget_heard (ElContext *self)
+{
+  g_clear_pointer (&self->heard_id, g_free);
+  g_clear_pointer (&self->heard, el_transcript_unref);
+}
+
+static void
 el_context_dispose (GObject *object)
 {
   ElContext *self = EL_CONTEXT (object);
@@ -91,6 +103,7 @@ el_context_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->audio_vault);
   g_clear_object (&self->drafter);
+  forget_heard (self);
   g_clear_object (&self->user);
   g_clear_object (&self->client);
   g_clear_object (&self->token_store);
@@ -1178,6 +1191,7 @@ delete_files (GTask *task)
   static const char *const folders[] = { ".recordings", ".voice.readings", ".voice.learn" };
 
   /* learning her voice stops first: nothing it keeps may outlive the folder */
+  forget_heard (self);
   g_cancellable_cancel (self->learn_stop);
   g_set_object (&self->learn_stop, g_cancellable_new ());
   data->n_files = G_N_ELEMENTS (suffixes) + G_N_ELEMENTS (folders);
@@ -1636,8 +1650,9 @@ typedef struct
   char *voice_dir;
   char *learn_dir;
   guint64 min_ms;
-  GMutex *lock;       /* the context's; the task holds a reference to it */
-  GCancellable *stop; /* the context's learn_stop when the call began */
+  GMutex *lock;        /* the context's; the task holds a reference to it */
+  GCancellable *stop;  /* the context's learn_stop when the call began */
+  ElTranscript *heard; /* nullable: what the on-device draft of this recording heard */
 } LearnData;
 
 static void
@@ -1649,6 +1664,7 @@ learn_data_free (LearnData *data)
   g_free (data->voice_dir);
   g_free (data->learn_dir);
   g_clear_object (&data->stop);
+  g_clear_pointer (&data->heard, el_transcript_unref);
   g_free (data);
 }
 
@@ -1836,18 +1852,27 @@ learn_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ta
       g_task_return_int (task, 0); /* she has a profile: nothing to learn */
       return;
     }
-  audio = read_sealed (data->vault, data->path, data->recording_id, &audio_ms, cancellable, &error);
-  if (audio == NULL)
+  if (data->heard != NULL)
     {
-      g_task_return_error (task, error);
-      return;
+      /* drafted on this PC just now with the stock model: that is what it heard */
+      heard = g_steal_pointer (&data->heard);
+      audio_ms = (guint64) MAX (el_transcript_get_audio_ms (heard), 0);
     }
-  stock = g_object_new (EL_TYPE_POCKETSPHINX_TRANSCRIBER, "threads", 1, NULL);
-  heard = el_transcriber_transcribe_sync (stock, audio, "audio/ogg", cancellable, &error);
-  if (heard == NULL)
+  else
     {
-      g_task_return_error (task, error);
-      return;
+      audio = read_sealed (data->vault, data->path, data->recording_id, &audio_ms, cancellable, &error);
+      if (audio == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      stock = g_object_new (EL_TYPE_POCKETSPHINX_TRANSCRIBER, "threads", 1, NULL);
+      heard = el_transcriber_transcribe_sync (stock, audio, "audio/ogg", cancellable, &error);
+      if (heard == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
     }
   if (g_cancellable_set_error_if_cancelled (cancellable, &error) ||
       g_cancellable_set_error_if_cancelled (task_cancellable, &error))
@@ -1910,6 +1935,11 @@ el_context_learn_voice_async (ElContext *self,
   data->min_ms = (guint64) self->voice_learning_seconds * 1000;
   data->lock = &self->learn_lock;
   data->stop = g_object_ref (self->learn_stop);
+  if (g_strcmp0 (self->heard_id, recording_id) == 0)
+    {
+      data->heard = g_steal_pointer (&self->heard);
+      forget_heard (self);
+    }
   run_voice_task (self, task, data, (GDestroyNotify) learn_data_free, learn_thread);
 }
 
@@ -2043,9 +2073,21 @@ static void
 submit_drafted_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GTask *task = user_data;
+  ElContext *self = g_task_get_source_object (task);
   SubmitData *data = g_task_get_task_data (task);
+  g_autoptr (ElTranscript) heard = NULL;
+
   /* the op id of the version is not needed: the store's outbox has it */
-  g_free (el_drafter_draft_handoff_finish (EL_DRAFTER (source), result, &data->draft, &data->draft_error));
+  g_free (el_drafter_draft_handoff_finish (EL_DRAFTER (source), result, &data->draft, &heard,
+                                           &data->draft_error));
+  /* the stock offline model's transcript is what learning her voice would decode again */
+  forget_heard (self);
+  if (heard != NULL && !self->drafter_for_speaker &&
+      EL_IS_POCKETSPHINX_TRANSCRIBER (el_drafter_get_transcriber (EL_DRAFTER (source))))
+    {
+      self->heard_id = g_strdup (data->recording_id);
+      self->heard = g_steal_pointer (&heard);
+    }
   submit_enqueue_upload (task);
 }
 

@@ -272,7 +272,8 @@ gboolean el_context_enroll_voice_finish (ElContext *self, GAsyncResult *result, 
  * voice profile on this PC and the drafter is the offline engine's (el_context_ensure_drafter(); with
  * another engine, or none, the call does nothing), el_context_learn_voice_async() takes a recording she made here (sealed,
  * in el_context_get_recordings_dir()), has the stock model transcribe it on a worker (one
- * processor), and keeps what was heard sealed with the audio key beside the profile
+ * processor; a recording this context has just drafted on this PC with the stock model is not
+ * decoded again: what the draft heard is used), and keeps what was heard sealed with the audio key beside the profile
  * (<cache>.voice.learn/<recording id>.heard, deleted at sign-out with the recordings). Once the
  * recordings heard add up to el_context_set_voice_learning_seconds() of audio (default 240 s), the
  * profile is built from them, their texts being what was recognised, in a folder held in memory

@@ -282,20 +282,26 @@ char *
 el_drafter_draft_handoff_finish (ElDrafter *self,
                                  GAsyncResult *result,
                                  ElExtraction **extraction,
+                                 ElTranscript **transcript,
                                  GError **error)
 {
   char *op_id;
+  Run *run;
 
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == el_drafter_draft_handoff_async, NULL);
 
   if (extraction != NULL)
     *extraction = NULL;
+  if (transcript != NULL)
+    *transcript = NULL;
   op_id = g_task_propagate_pointer (G_TASK (result), error);
-  if (op_id != NULL && extraction != NULL)
-    {
-      Run *run = g_task_get_task_data (G_TASK (result));
-      *extraction = el_extraction_ref (run->extraction);
-    }
+  if (op_id == NULL)
+    return NULL;
+  run = g_task_get_task_data (G_TASK (result));
+  if (extraction != NULL)
+    *extraction = el_extraction_ref (run->extraction);
+  if (transcript != NULL)
+    *transcript = el_transcript_ref (run->transcript);
   return op_id;
 }

@@ -54,10 +54,12 @@ void el_drafter_draft_handoff_async (ElDrafter *self,
                                      GCancellable *cancellable,
                                      GAsyncReadyCallback callback,
                                      gpointer user_data);
-/* Returns the op id of the saved version; @extraction (out, optional): what was extracted. */
+/* Returns the op id of the saved version; @extraction (out, optional): what was extracted;
+ * @transcript (out, optional): what was heard. */
 char *el_drafter_draft_handoff_finish (ElDrafter *self,
                                        GAsyncResult *result,
                                        ElExtraction **extraction,
+                                       ElTranscript **transcript,
                                        GError **error);
 
 G_END_DECLS

@@ -447,6 +447,21 @@ plan_jobs (const GArray *utterances, guint n_jobs, DecodeJob *jobs)
   return n;
 }
 
+/* Audio decoded by every transcriber of the process (el_pocketsphinx_transcriber_get_audio_ms_decoded()). */
+static gint64 audio_ms_decoded;
+G_LOCK_DEFINE_STATIC (audio_ms_decoded);
+
+gint64
+el_pocketsphinx_transcriber_get_audio_ms_decoded (void)
+{
+  gint64 ms;
+
+  G_LOCK (audio_ms_decoded);
+  ms = audio_ms_decoded;
+  G_UNLOCK (audio_ms_decoded);
+  return ms;
+}
+
 static void
 transcribe_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
 {
@@ -534,6 +549,9 @@ transcribe_thread (GTask *task, gpointer source_object, gpointer task_data, GCan
       return;
     }
   el_transcript_set_timing (transcript, duration_ms, (g_get_monotonic_time () - started) / 1e6);
+  G_LOCK (audio_ms_decoded);
+  audio_ms_decoded += duration_ms;
+  G_UNLOCK (audio_ms_decoded);
   g_task_return_pointer (task, g_steal_pointer (&transcript), (GDestroyNotify) el_transcript_unref);
 }
 

@@ -47,5 +47,8 @@ ElTranscriber *el_pocketsphinx_transcriber_new (void);
 ElTranscriber *el_pocketsphinx_transcriber_new_with_models (const char *acoustic_model_dir,
                                                             const char *language_model,
                                                             const char *dictionary);
+/* The audio (ms) that every pocketsphinx transcriber of this process has decoded so far: a
+ * diagnostic, and how tests see that a recording was not decoded twice. */
+gint64 el_pocketsphinx_transcriber_get_audio_ms_decoded (void);
 
 G_END_DECLS
