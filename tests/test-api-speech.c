@@ -590,6 +590,12 @@ test_site_adaptation (void)
 
     g_assert_false (restarted_adapted (f->server, off));
   }
+  /* off unless set, even with a site profile on disk */
+  {
+    static const char *const unset[] = { "SPEECH_ENGINE", "pocketsphinx", "SBAR_EXTRACTOR", "rules", NULL };
+
+    g_assert_false (restarted_adapted (f->server, unset));
+  }
   g_free (f->patient);
   g_clear_pointer (&f->server, el_test_server_free);
 

@@ -271,8 +271,12 @@ check_speech_disabled (char **detail, gpointer unused)
   return EL_HEALTH_DOWN;
 }
 
-/* Audio the offline engine transcribes before it adapts to the site (SPEECH_ADAPTATION_SECONDS). */
-#define DEFAULT_SPEECH_ADAPTATION_SECONDS 600
+/* Audio the offline engine transcribes before it adapts to the site (SPEECH_ADAPTATION_SECONDS).
+ * Off unless set: a profile learned from a few voices recognises the voices it never heard worse
+ * than the stock model (bench-speech-quality: WER 8.1 % -> 13.0 %, critical-field precision
+ * 100 % -> 94 % on voices built from recordings of people), and at a site most nurses' voices
+ * are not among the latest ten minutes. */
+#define DEFAULT_SPEECH_ADAPTATION_SECONDS 0
 
 static ElJobRunner *
 start_speech_jobs (ElServerConfig *config, ElHttpServer *server, ElSpeechJobs **speech_out, int *status)

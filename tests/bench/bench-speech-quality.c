@@ -11,6 +11,8 @@
  *   - the stock model's figures again with the same handoffs in five voices built from recordings of
  *     people (flite's CMU ARCTIC voices, festival's HTS voice): espeak-ng's formant synthesis is
  *     far from the speech the model was trained on, these are much nearer (still synthetic);
+ *     and a site profile learned without supervision from two of those voices (about ten minutes, as
+ *     the server adapts to its site), measured on the three it never heard;
  *   - all of it twice: with Debian's stock acoustic model, and with a voice profile (el-voice-profile.h)
  *     enrolled on the app's enrollment texts, el_speech_enrollment_texts() (the tuning handoffs of
  *     tests/data/speech-dev: disjoint from the test set and the corpus) read by the same espeak-ng
@@ -328,19 +330,32 @@ print_quality (const Quality *q)
            q->ungrounded == 0 ? "MET" : "NOT MET");
 }
 
+static void
+quality_add (Quality *sum, const Quality *q)
+{
+  sum->errors += q->errors;
+  sum->ref_words += q->ref_words;
+  sum->ungrounded += q->ungrounded;
+  sum->spoken.expected += q->spoken.expected;
+  sum->spoken.found += q->spoken.found;
+  sum->spoken.emitted += q->spoken.emitted;
+  sum->spoken.correct += q->spoken.correct;
+}
+
 /* A voice profile enrolled as the app does it: the enrollment texts (el_speech_enrollment_texts(),
- * the tuning handoffs: never in the corpus, never in the test set), read by the same espeak-ng voice
- * as the test handoffs. With @recogniser: unsupervised, each recording's text is what @recogniser
- * heard in it, not what was read. */
+ * the tuning handoffs: never in the corpus, never in the test set), read by @voices (comma-separated
+ * ENGINE:VOICE; every text in each). With @recogniser: unsupervised, each recording's text is what
+ * @recogniser heard in it, not what was read. */
 static char *
-enroll (const char *tmp, ElTranscriber *recogniser, const char *voice)
+enroll (const char *tmp, ElTranscriber *recogniser, const char *voices)
 {
   g_autoptr (GError) texts_error = NULL;
   g_autoptr (GPtrArray) scripts = el_speech_enrollment_texts (&texts_error);
   g_autoptr (GPtrArray) recordings = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   g_autoptr (GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_auto (GStrv) readers = g_strsplit (voices, ",", -1);
   g_autofree char *folder = g_strdelimit (
-      g_strdup_printf ("%s-%s", recogniser != NULL ? "unsupervised" : "enrolled", voice), ":", '-');
+      g_strdup_printf ("%s-%s", recogniser != NULL ? "unsupervised" : "enrolled", voices), ":,", '-');
   char *profile = g_build_filename (tmp, folder, NULL);
   guint ref_words = 0, errors = 0;
   g_autoptr (GError) error = NULL;
@@ -349,8 +364,10 @@ enroll (const char *tmp, ElTranscriber *recogniser, const char *voice)
 
   if (scripts == NULL)
     g_error ("enrollment texts: %s", texts_error->message);
-  for (guint i = 0; i < scripts->len; i++)
+  for (guint n = 0; n < scripts->len * g_strv_length (readers); n++)
     {
+      guint i = n % scripts->len;
+      const char *voice = readers[n / scripts->len];
       g_autofree char *name = g_strdelimit (g_strdup_printf ("enroll%u-%s", i, voice), ":", '-');
       char *text = g_strdup (scripts->pdata[i]);
       GBytes *wav = speech_test_synthesise_voice (text, voice, tmp, name, &error);
@@ -382,9 +399,9 @@ enroll (const char *tmp, ElTranscriber *recogniser, const char *voice)
                                          &error))
     g_error ("enrollment: %s", error->message);
   if (recogniser != NULL)
-    g_print ("\nUnsupervised profile: the %u enrollment texts read by voice %s, each with what the "
-             "stock model heard in it as its text (WER %.1f %%: nothing corrected), built in %.1f s\n",
-             scripts->len, voice, 100.0 * errors / ref_words, seconds (start));
+    g_print ("\nUnsupervised profile: the %u enrollment texts read by %s (%.0f s of speech), each with what "
+             "the stock model heard in it as its text (WER %.1f %%: nothing corrected), built in %.1f s\n",
+             scripts->len, voices, speech_s, 100.0 * errors / ref_words, seconds (start));
   else
     g_print (
         "\nVoice profile: enrolled on the %u enrollment texts (the tuning handoffs; %.0f s of speech, the "
@@ -428,6 +445,12 @@ main (int argc, char **argv)
   guint ungrounded_typed = 0;
   Score typed = { 0 };
   Quality stock = { 0 }, people_stock = { 0 }, adapted = { 0 }, unsupervised = { 0 }, other_voice = { 0 };
+  Quality site = { 0 };
+  static const char *const people[] = { "flite:slt", "flite:awb", "flite:rms", "flite:kal16",
+                                        "festival:cmu_us_slt_arctic_hts" };
+  Quality people_each[G_N_ELEMENTS (people)] = { { 0 } };
+  GPtrArray *people_wavs[G_N_ELEMENTS (people)] = { NULL };
+  g_autofree char *site_profile = NULL;
 
   g_test_init (&argc, &argv, NULL);
   gst_init (NULL, NULL);
@@ -471,30 +494,49 @@ main (int argc, char **argv)
    * (recordings of people). The same handoffs in voices that are built from recordings of people:
    * flite's CMU ARCTIC voices (slt, awb, rms: statistical parametric; kal16: diphones) and
    * festival's HTS voice of slt. Still synthetic, so still not a nurse at a station PC. */
+  g_print ("\nStock acoustic model, the same %u handoffs in %u voices built from recordings of people\n",
+           paths->len, (guint) G_N_ELEMENTS (people));
+  for (guint v = 0; v < G_N_ELEMENTS (people); v++)
+    {
+      people_wavs[v] = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+      for (guint i = 0; i < paths->len; i++)
+        {
+          g_autofree char *text = speech_test_read_text (paths->pdata[i]);
+          g_autofree char *name = g_strdelimit (g_strdup_printf ("p%u-%s", i, people[v]), ":", '-');
+          g_autoptr (GError) error = NULL;
+          GBytes *wav = speech_test_synthesise_voice (text, people[v], tmp, name, &error);
+
+          if (wav == NULL)
+            g_error ("synthesising: %s", error->message);
+          g_ptr_array_add (people_wavs[v], wav);
+        }
+      measure (drafter, paths, people_wavs[v], people[v], &people_each[v]);
+      quality_add (&people_stock, &people_each[v]);
+    }
+  print_quality (&people_stock);
+
+  /* A site that has adapted (the server's SPEECH_ADAPTATION_SECONDS): a profile learned without
+   * supervision from about ten minutes of two people's voices (awb and kal16 reading the tuning
+   * texts), then the handoffs of three voices it never heard: rms, slt and slt's festival voice. */
+  site_profile = enroll (tmp, transcriber, "flite:awb,flite:kal16");
   {
-    static const char *const people[] = { "flite:slt", "flite:awb", "flite:rms", "flite:kal16",
-                                          "festival:cmu_us_slt_arctic_hts" };
+    g_autoptr (ElTranscriber) site_transcriber =
+        g_object_new (EL_TYPE_POCKETSPHINX_TRANSCRIBER, "acoustic-model", site_profile, NULL);
+    g_autoptr (ElDrafter) site_drafter = el_drafter_new (site_transcriber, rules);
+    static const guint unheard[] = { 0, 2, 4 };
+    Quality before = { 0 };
 
-    g_print ("\nStock acoustic model, the same %u handoffs in %u voices built from recordings of people\n",
-             paths->len, (guint) G_N_ELEMENTS (people));
-    for (guint v = 0; v < G_N_ELEMENTS (people); v++)
+    g_print ("The same %u handoffs in the %u voices that profile never heard, before and with it\n",
+             paths->len, (guint) G_N_ELEMENTS (unheard));
+    for (guint u = 0; u < G_N_ELEMENTS (unheard); u++)
       {
-        g_autoptr (GPtrArray) voice_wavs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-
-        for (guint i = 0; i < paths->len; i++)
-          {
-            g_autofree char *text = speech_test_read_text (paths->pdata[i]);
-            g_autofree char *name = g_strdelimit (g_strdup_printf ("p%u-%s", i, people[v]), ":", '-');
-            g_autoptr (GError) error = NULL;
-            GBytes *wav = speech_test_synthesise_voice (text, people[v], tmp, name, &error);
-
-            if (wav == NULL)
-              g_error ("synthesising: %s", error->message);
-            g_ptr_array_add (voice_wavs, wav);
-          }
-        measure (drafter, paths, voice_wavs, people[v], &people_stock);
+        quality_add (&before, &people_each[unheard[u]]);
+        measure (site_drafter, paths, people_wavs[unheard[u]], people[unheard[u]], &site);
       }
-    print_quality (&people_stock);
+    g_print ("  stock model, the same voices: WER %.1f %%, recall %u/%u, precision %u/%u\n",
+             100.0 * before.errors / before.ref_words, before.spoken.found, before.spoken.expected,
+             before.spoken.correct, before.spoken.emitted);
+    print_quality (&site);
   }
 
   profile = enroll (tmp, NULL, "espeak-ng:en-us");
@@ -601,6 +643,8 @@ main (int argc, char **argv)
     else
       g_print ("  baseline pocketsphinx_continuous: not installed (Debian package pocketsphinx)\n");
   }
+  for (guint v = 0; v < G_N_ELEMENTS (people); v++)
+    g_ptr_array_unref (people_wavs[v]);
   el_test_remove_tree (tmp);
   return 0;
 }
