@@ -11,6 +11,7 @@
 #include "el-test-api.h"
 #include "el-test-server.h"
 #include "el-test-util.h"
+#include "el-voice-profile.h"
 
 #define PASSWORD "handoff-demo"
 
@@ -518,9 +519,15 @@ restarted_adapted (ElTestServer *first, const char *const *env)
 static void
 test_site_adaptation (void)
 {
-  static const char *const env[] = {
-    "SPEECH_ENGINE", "pocketsphinx", "SBAR_EXTRACTOR", "rules", "SPEECH_ADAPTATION_SECONDS", "40", NULL
-  };
+  static const char *const env[] = { "SPEECH_ENGINE",
+                                     "pocketsphinx",
+                                     "SBAR_EXTRACTOR",
+                                     "rules",
+                                     "SPEECH_ADAPTATION_SECONDS",
+                                     "40",
+                                     "SPEECH_SPEAKER_ADAPTATION_SECONDS",
+                                     "0",
+                                     NULL };
   Fixture fixture = { 0 };
   Fixture *f = &fixture;
   g_autoptr (GBytes) wav = speak (spoken_handoff); /* about 30 s */
@@ -614,6 +621,135 @@ test_site_adaptation (void)
   }
 }
 
+static guint
+decodes_with (Fixture *f, const char *model)
+{
+  g_autoptr (ElTestResponse) metrics =
+      el_test_api_call (f->api, "GET", "/api/metrics", NULL, NULL, EL_TEST_END);
+  g_autofree char *series = g_strdup_printf ("el_speech_decodes_total{model=\"%s\"} ", model);
+  const char *at = strstr (metrics->text, series);
+
+  return at != NULL ? (guint) g_ascii_strtoull (at + strlen (series), NULL, 10) : 0;
+}
+
+/* Uploads @wav as the fixture's nurse and waits for its draft. */
+static void
+upload_and_wait (Fixture *f, GBytes *wav)
+{
+  g_autofree char *handoff_id = NULL;
+  g_autofree char *id = upload (f, wav, &handoff_id);
+  g_autoptr (ElRecording) recording = wait_recording (f, id);
+
+  g_assert_cmpint (el_recording_get_status (recording), ==, EL_RECORDING_STATUS_COMPLETED);
+}
+
+/* Speaker adaptation: once the offline engine has transcribed SPEECH_SPEAKER_ADAPTATION_SECONDS of one
+ * nurse's uploads, her voice profile is built from them and decodes her uploads (also after a
+ * restart), and no one else's; nothing of the transcripts reaches the log. */
+static void
+test_speaker_adaptation (void)
+{
+  static const char *const env[] = { "SPEECH_ENGINE",
+                                     "pocketsphinx",
+                                     "SBAR_EXTRACTOR",
+                                     "rules",
+                                     "SPEECH_SPEAKER_ADAPTATION_SECONDS",
+                                     "40",
+                                     NULL };
+  Fixture fixture = { 0 };
+  Fixture *f = &fixture;
+  g_autoptr (GBytes) wav = speak (spoken_handoff); /* about 30 s */
+  g_autofree char *profile = NULL;
+  g_autofree char *log = NULL;
+  g_autofree char *patient_b = NULL;
+  const ElTestLogin *nurse_a, *nurse_b;
+
+  f->server = el_test_server_new ();
+  for (guint i = 0; env[i] != NULL; i += 2)
+    el_test_server_setenv (f->server, env[i], env[i + 1]);
+  el_test_demo_prepare (f->server, PASSWORD);
+  el_test_server_start (f->server);
+  f->api = el_test_api_new (f->server);
+  nurse_a = f->nurse = el_test_api_login (f->api, EL_TEST_DEMO_NURSE_A, PASSWORD);
+  nurse_b = el_test_api_login (f->api, EL_TEST_DEMO_NURSE_B, PASSWORD);
+  f->patient = el_test_api_patient_id (f->api, nurse_a, 0);
+  patient_b = el_test_api_patient_id (f->api, nurse_b, 0);
+  profile = g_build_filename (el_test_server_get_storage_dir (f->server), "voices", nurse_a->id, NULL);
+
+  /* her first upload: stock model, not enough of her speech yet */
+  upload_and_wait (f, wav);
+  g_assert_cmpuint (decodes_with (f, "stock"), ==, 1);
+  g_assert_false (el_voice_profile_is_present (profile));
+  /* the second: her profile is built from both (the site's model is untouched) */
+  upload_and_wait (f, wav);
+  g_assert_cmpuint (decodes_with (f, "stock"), ==, 2);
+  g_assert_true (el_voice_profile_is_present (profile));
+  {
+    g_autoptr (ElTestResponse) health = NULL;
+
+    g_assert_null (strstr (speech_detail (f, &health), "adapted"));
+    g_assert_false (site_profile_present (f));
+  }
+  /* her third is decoded with it */
+  upload_and_wait (f, wav);
+  g_assert_cmpuint (decodes_with (f, "speaker"), ==, 1);
+  /* another nurse's upload is not */
+  f->nurse = nurse_b;
+  g_free (f->patient);
+  f->patient = g_strdup (patient_b);
+  upload_and_wait (f, wav);
+  g_assert_cmpuint (decodes_with (f, "stock"), ==, 3);
+  g_assert_cmpuint (decodes_with (f, "speaker"), ==, 1);
+  {
+    g_autofree char *profile_b =
+        g_build_filename (el_test_server_get_storage_dir (f->server), "voices", nurse_b->id, NULL);
+
+    g_assert_false (g_file_test (profile_b, G_FILE_TEST_EXISTS));
+  }
+  g_clear_pointer (&f->api, el_test_api_free);
+  g_assert_cmpint (el_test_server_stop (f->server), ==, 0);
+  {
+    g_autofree char *out = el_test_server_get_stdout (f->server);
+    g_autofree char *err = el_test_server_get_stderr (f->server);
+
+    log = g_strconcat (out, err, NULL);
+  }
+  g_assert_nonnull (strstr (log, "speaker adaptation: built from 2 recordings"));
+  g_assert_null (strstr (log, "penicillin"));
+  g_assert_null (strstr (log, "Lopez"));
+
+  /* after a restart: her profile is read from the storage */
+  {
+    g_autoptr (ElTestServer) again = el_test_demo_start_again (f->server, 0, env);
+    Fixture second = { .server = again };
+
+    second.api = el_test_api_new (again);
+    second.nurse = el_test_api_login (second.api, EL_TEST_DEMO_NURSE_A, PASSWORD);
+    second.patient = el_test_api_patient_id (second.api, second.nurse, 0);
+    upload_and_wait (&second, wav);
+    g_assert_cmpuint (decodes_with (&second, "speaker"), ==, 1);
+    g_free (second.patient);
+    g_clear_pointer (&second.api, el_test_api_free);
+    g_assert_cmpint (el_test_server_stop (again), ==, 0);
+  }
+  g_free (f->patient);
+  g_clear_pointer (&f->server, el_test_server_free);
+
+  /* a value that is not a number of seconds: refused at start, exit 2 */
+  {
+    g_autoptr (ElTestServer) bad = el_test_server_new ();
+    const char *const migrate[] = { "migrate", NULL };
+    const char *const args[] = { "serve", "--port", "0", NULL };
+    g_autofree char *err = NULL;
+
+    el_test_server_setenv (bad, "SPEECH_ENGINE", "pocketsphinx");
+    el_test_server_setenv (bad, "SPEECH_SPEAKER_ADAPTATION_SECONDS", "-1");
+    g_assert_cmpint (el_test_server_run (bad, migrate, NULL, NULL), ==, 0);
+    g_assert_cmpint (el_test_server_run (bad, args, NULL, &err), ==, 2);
+    g_assert_nonnull (strstr (err, "SPEECH_SPEAKER_ADAPTATION_SECONDS"));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -625,5 +761,6 @@ main (int argc, char **argv)
   g_test_add_func ("/el/server/speech/retried", test_retried);
   g_test_add_func ("/el/server/speech/failed-for-good", test_failed_for_good);
   g_test_add_func ("/el/server/speech/site-adaptation", test_site_adaptation);
+  g_test_add_func ("/el/server/speech/speaker-adaptation", test_speaker_adaptation);
   return g_test_run ();
 }

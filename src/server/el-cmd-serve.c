@@ -277,6 +277,19 @@ check_speech_disabled (char **detail, gpointer unused)
  * 100 % -> 94 % on voices built from recordings of people), and at a site most nurses' voices
  * are not among the latest ten minutes. */
 #define DEFAULT_SPEECH_ADAPTATION_SECONDS 0
+/* ... and of one nurse's uploads before her own voice profile is built
+ * (SPEECH_SPEAKER_ADAPTATION_SECONDS): as long as the app gathers on a PC. */
+#define DEFAULT_SPEECH_SPEAKER_ADAPTATION_SECONDS 240
+
+/* A number of seconds from @name (unset or empty: @fallback); FALSE when it is not one. */
+static gboolean
+seconds_from_env (const char *name, guint64 fallback, guint64 *out)
+{
+  const char *text = g_getenv (name);
+
+  *out = fallback;
+  return text == NULL || *text == '\0' || g_ascii_string_to_unsigned (text, 10, 0, 24 * 3600, out, NULL);
+}
 
 static ElJobRunner *
 start_speech_jobs (ElServerConfig *config, ElHttpServer *server, ElSpeechJobs **speech_out, int *status)
@@ -289,16 +302,22 @@ start_speech_jobs (ElServerConfig *config, ElHttpServer *server, ElSpeechJobs **
   g_autoptr (GError) error = NULL;
   ElHealth *health = el_http_server_get_health (server);
 
-  const char *adapt = g_getenv ("SPEECH_ADAPTATION_SECONDS");
-  guint64 adapt_s = DEFAULT_SPEECH_ADAPTATION_SECONDS;
+  guint64 adapt_s = 0, speaker_s = 0;
   g_autofree char *site_dir = g_build_filename (config->storage_dir, "site-voice", NULL);
+  g_autofree char *voices_dir = g_build_filename (config->storage_dir, "voices", NULL);
 
   *status = EL_EXIT_OK;
-  if (adapt != NULL && *adapt != '\0' &&
-      !g_ascii_string_to_unsigned (adapt, 10, 0, 24 * 3600, &adapt_s, NULL))
+  if (!seconds_from_env ("SPEECH_ADAPTATION_SECONDS", DEFAULT_SPEECH_ADAPTATION_SECONDS, &adapt_s))
     {
       *status = el_command_fail (EL_EXIT_USAGE,
                                  "SPEECH_ADAPTATION_SECONDS must be a number of seconds, 0 to 86400");
+      return NULL;
+    }
+  if (!seconds_from_env ("SPEECH_SPEAKER_ADAPTATION_SECONDS", DEFAULT_SPEECH_SPEAKER_ADAPTATION_SECONDS,
+                         &speaker_s))
+    {
+      *status = el_command_fail (EL_EXIT_USAGE,
+                                 "SPEECH_SPEAKER_ADAPTATION_SECONDS must be a number of seconds, 0 to 86400");
       return NULL;
     }
   /* the offline engine decodes with the site's voice profile once one was built (unless adaptation
@@ -332,6 +351,7 @@ start_speech_jobs (ElServerConfig *config, ElHttpServer *server, ElSpeechJobs **
     }
   *speech_out = el_speech_jobs_new (store, transcriber, extractor, el_http_server_get_metrics (server));
   el_speech_jobs_set_site_adaptation (*speech_out, site_dir, (guint) adapt_s);
+  el_speech_jobs_set_speaker_adaptation (*speech_out, voices_dir, (guint) speaker_s);
   el_health_set_check (health, "speech", FALSE, el_speech_jobs_check_health, el_speech_jobs_ref (*speech_out),
                        (GDestroyNotify) el_speech_jobs_unref);
   runner = el_job_runner_new (config->database_path, vault, &error);

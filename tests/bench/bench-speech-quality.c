@@ -45,11 +45,40 @@
 
 typedef struct
 {
-  guint expected; /* critical values the text states */
-  guint found;    /* of those, emitted with the right value */
-  guint emitted;  /* critical values emitted */
-  guint correct;  /* of those, right */
+  guint expected;                 /* critical values the text states */
+  guint found;                    /* of those, emitted with the right value */
+  guint emitted;                  /* critical values emitted */
+  guint correct;                  /* of those, right */
+  guint right_flagged;            /* right values flagged "recognised with low confidence: please confirm" */
+  guint wrong_flagged;            /* wrong values so flagged */
+  const ElExtraction *extraction; /* nullable: whose flags count */
 } Score;
+
+/* Whether a field under @prefix ("vitals.heart_rate", "allergies") carries a low-confidence flag. */
+static gboolean
+flagged (const Score *s, const char *prefix)
+{
+  for (guint i = 0; s->extraction != NULL && i < el_extraction_get_n_flags (s->extraction); i++)
+    {
+      const ElExtractionFlag *flag = el_extraction_get_flag (s->extraction, i);
+
+      if (flag->kind == EL_EXTRACTION_FLAG_LOW_CONFIDENCE && g_str_has_prefix (flag->field, prefix))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+count_emitted (Score *s, const char *prefix, gboolean right)
+{
+  s->emitted++;
+  s->correct += right;
+  if (flagged (s, prefix))
+    {
+      s->right_flagged += right;
+      s->wrong_flagged += !right;
+    }
+}
 
 static double
 member_double (JsonObject *obj, const char *member)
@@ -63,8 +92,12 @@ member_double (JsonObject *obj, const char *member)
 
 /* One critical value: @expected (nullable node from the JSON) against what was emitted. */
 static void
-score_value (
-    Score *s, JsonNode *expected, gboolean emitted, gboolean (*matches) (JsonNode *, gpointer), gpointer got)
+score_value (Score *s,
+             const char *prefix,
+             JsonNode *expected,
+             gboolean emitted,
+             gboolean (*matches) (JsonNode *, gpointer),
+             gpointer got)
 {
   gboolean right = emitted && expected != NULL && matches (expected, got);
 
@@ -75,11 +108,7 @@ score_value (
         s->found++;
     }
   if (emitted)
-    {
-      s->emitted++;
-      if (right)
-        s->correct++;
-    }
+    count_emitted (s, prefix, right);
 }
 
 static gboolean
@@ -137,16 +166,16 @@ score_fields (Score *s, JsonObject *expected, const ElSbarFields *fields)
                           : NULL;
     const char *name = ids != NULL ? json_object_get_string_member_with_default (ids, "name", NULL) : NULL;
 
-    score_value (s, json_object_get_member (expected, "name"), name != NULL, contains_matches,
-                 (gpointer) name);
+    score_value (s, "patient_identifiers", json_object_get_member (expected, "name"), name != NULL,
+                 contains_matches, (gpointer) name);
   }
   {
     JsonObject *cs =
         json_object_has_member (f, "code_status") ? json_object_get_object_member (f, "code_status") : NULL;
     const char *value = cs != NULL ? json_object_get_string_member (cs, "value") : NULL;
 
-    score_value (s, json_object_get_member (expected, "code_status"), value != NULL, string_matches,
-                 (gpointer) value);
+    score_value (s, "code_status", json_object_get_member (expected, "code_status"), value != NULL,
+                 string_matches, (gpointer) value);
   }
   {
     JsonObject *iso =
@@ -156,14 +185,15 @@ score_fields (Score *s, JsonObject *expected, const ElSbarFields *fields)
     /* "none" is a statement too, but no text says it: emitted only if a value other than none */
     if (g_strcmp0 (value, "none") == 0)
       value = NULL;
-    score_value (s, json_object_get_member (expected, "isolation"), value != NULL, string_matches,
-                 (gpointer) value);
+    score_value (s, "isolation", json_object_get_member (expected, "isolation"), value != NULL,
+                 string_matches, (gpointer) value);
   }
   {
     gboolean nka = allergies != NULL &&
                    json_object_get_boolean_member_with_default (allergies, "no_known_allergies", FALSE);
 
-    score_value (s, json_object_get_member (expected, "no_known_allergies"), nka, true_matches, NULL);
+    score_value (s, "allergies", json_object_get_member (expected, "no_known_allergies"), nka, true_matches,
+                 NULL);
   }
   {
     JsonArray *items = allergies != NULL && json_object_has_member (allergies, "items")
@@ -192,15 +222,16 @@ score_fields (Score *s, JsonObject *expected, const ElSbarFields *fields)
           hit |= contains_matches (json_array_get_element (wanted, i),
                                    (gpointer) json_object_get_string_member (
                                        json_array_get_object_element (items, j), "substance"));
-        s->emitted++;
-        s->correct += hit;
+        count_emitted (s, "allergies", hit);
       }
   }
   for (guint i = 0; i < G_N_ELEMENTS (measures); i++)
     {
       double value = member_double (vitals, measures[i]);
+      g_autofree char *prefix = g_strconcat ("vitals.", measures[i], NULL);
 
-      score_value (s, json_object_get_member (expected, measures[i]), !isnan (value), number_matches, &value);
+      score_value (s, prefix, json_object_get_member (expected, measures[i]), !isnan (value), number_matches,
+                   &value);
     }
   {
     JsonObject *bp = vitals != NULL && json_object_has_member (vitals, "blood_pressure")
@@ -211,7 +242,8 @@ score_fields (Score *s, JsonObject *expected, const ElSbarFields *fields)
                                                           json_object_get_int_member (bp, "diastolic"))
                                        : NULL;
 
-    score_value (s, json_object_get_member (expected, "blood_pressure"), text != NULL, string_matches, text);
+    score_value (s, "vitals.blood_pressure", json_object_get_member (expected, "blood_pressure"),
+                 text != NULL, string_matches, text);
   }
   {
     guint want = (guint) json_object_get_int_member_with_default (expected, "contingencies", 0);
@@ -221,8 +253,8 @@ score_fields (Score *s, JsonObject *expected, const ElSbarFields *fields)
 
     s->expected += want;
     s->found += MIN (want, got);
-    s->emitted += got;
-    s->correct += MIN (want, got);
+    for (guint i = 0; i < got; i++)
+      count_emitted (s, "contingencies", i < want);
   }
 }
 
@@ -299,11 +331,14 @@ measure (ElDrafter *drafter, GPtrArray *paths, GPtrArray *wavs, const char *voic
       e = speech_test_word_errors (ref, hyp);
       q->errors += e;
       q->ref_words += ref->len;
+      one.extraction = extraction;
       score_fields (&one, expected, el_extraction_get_fields (extraction));
       q->spoken.expected += one.expected;
       q->spoken.found += one.found;
       q->spoken.emitted += one.emitted;
       q->spoken.correct += one.correct;
+      q->spoken.right_flagged += one.right_flagged;
+      q->spoken.wrong_flagged += one.wrong_flagged;
       if (!el_extraction_check_grounded (extraction, transcript, NULL))
         q->ungrounded++;
       if (voice == NULL)
@@ -328,6 +363,11 @@ print_quality (const Quality *q)
   print_score ("critical fields, spoken", &q->spoken);
   g_print ("  drafts with an ungrounded value: %u (goal 0: %s)\n", q->ungrounded,
            q->ungrounded == 0 ? "MET" : "NOT MET");
+  if (q->spoken.emitted > 0)
+    g_print (
+        "  flagged for the nurse to confirm (low confidence): %u of %u wrong values, %u of %u right ones\n",
+        q->spoken.wrong_flagged, q->spoken.emitted - q->spoken.correct, q->spoken.right_flagged,
+        q->spoken.correct);
 }
 
 static void
@@ -340,6 +380,8 @@ quality_add (Quality *sum, const Quality *q)
   sum->spoken.found += q->spoken.found;
   sum->spoken.emitted += q->spoken.emitted;
   sum->spoken.correct += q->spoken.correct;
+  sum->spoken.right_flagged += q->spoken.right_flagged;
+  sum->spoken.wrong_flagged += q->spoken.wrong_flagged;
 }
 
 /* A voice profile enrolled as the app does it: the enrollment texts (el_speech_enrollment_texts(),
@@ -537,6 +579,38 @@ main (int argc, char **argv)
              100.0 * before.errors / before.ref_words, before.spoken.found, before.spoken.expected,
              before.spoken.correct, before.spoken.emitted);
     print_quality (&site);
+  }
+
+  /* What the PC learns for one nurse (el_context_learn_voice_async()): a voice's own tuning recordings
+   * with what the stock model heard in them, then its own handoffs, and another voice's. */
+  {
+    static const guint own[] = { 2, 0 }; /* rms, slt */
+    Quality own_quality = { 0 }, other_quality = { 0 };
+    g_autoptr (ElTranscriber) first_transcriber = NULL;
+
+    for (guint o = 0; o < G_N_ELEMENTS (own); o++)
+      {
+        g_autofree char *own_profile = enroll (tmp, transcriber, people[own[o]]);
+        g_autoptr (ElTranscriber) own_transcriber =
+            g_object_new (EL_TYPE_POCKETSPHINX_TRANSCRIBER, "acoustic-model", own_profile, NULL);
+        g_autoptr (ElDrafter) own_drafter = el_drafter_new (own_transcriber, rules);
+
+        g_print ("The same %u handoffs in that voice (stock: WER %.1f %%)\n", paths->len,
+                 100.0 * people_each[own[o]].errors / people_each[own[o]].ref_words);
+        measure (own_drafter, paths, people_wavs[own[o]], people[own[o]], &own_quality);
+        if (o == 0)
+          first_transcriber = g_object_ref (own_transcriber);
+      }
+    g_print ("\nEach voice with its own learned profile\n");
+    print_quality (&own_quality);
+    {
+      g_autoptr (ElDrafter) other_drafter = el_drafter_new (first_transcriber, rules);
+
+      g_print ("\nThe handoffs of %s with the profile learned from %s (stock: WER %.1f %%)\n", people[own[1]],
+               people[own[0]], 100.0 * people_each[own[1]].errors / people_each[own[1]].ref_words);
+      measure (other_drafter, paths, people_wavs[own[1]], people[own[1]], &other_quality);
+      print_quality (&other_quality);
+    }
   }
 
   profile = enroll (tmp, NULL, "espeak-ng:en-us");

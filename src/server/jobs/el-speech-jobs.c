@@ -13,12 +13,16 @@
 #include "el-speech-engines.h"
 #include "el-voice-profile.h"
 
+#include <string.h>
+
 /* Largest recording the transcribe job reads into memory (the upload limit is lower). */
 #define SPEECH_JOBS_MAX_AUDIO_BYTES (256 * 1024 * 1024)
 /* Site adaptation reads the latest transcribed recordings up to this much speech (a build takes
  * about 1.5 s per minute of it) and this many recordings. */
 #define SITE_ADAPT_MAX_MS         (10 * 60 * 1000)
 #define SITE_ADAPT_MAX_RECORDINGS 500
+/* Nurses' voice profiles kept loaded (each transcriber holds its own copy of the models). */
+#define MAX_SPEAKERS_LOADED 8
 
 struct ElSpeechJobs
 {
@@ -31,12 +35,16 @@ struct ElSpeechJobs
   ElMetric *quality_score;
   ElMetric *jobs_total;
 
-  GMutex lock;          /* transcriber: replaced on the job thread, read by the health check */
-  char *site_dir;       /* the site's voice profile; NULL: no site adaptation */
-  gboolean site_in_use; /* the transcriber decodes with it */
-  guint64 adapt_ms;     /* audio transcribed before the first build */
-  guint64 next_ms;      /* ... before the next one: as much as the last build used */
-  guint64 heard_ms;     /* transcribed offline since the last build (by this process) */
+  GMutex lock;            /* transcriber: replaced on the job thread, read by the health check */
+  char *site_dir;         /* the site's voice profile; NULL: no site adaptation */
+  gboolean site_in_use;   /* the transcriber decodes with it */
+  guint64 adapt_ms;       /* audio transcribed before the first build */
+  guint64 next_ms;        /* ... before the next one: as much as the last build used */
+  guint64 heard_ms;       /* transcribed offline since the last build (by this process) */
+  char *voices_dir;       /* each nurse's voice profile, in a folder named by her user id; NULL: off */
+  guint64 speaker_min_ms; /* her transcribed audio before her profile is built */
+  GHashTable *speakers;   /* user id -> ElTranscriber decoding with her profile (under lock) */
+  ElMetric *decodes_total;
 };
 
 void
@@ -44,7 +52,8 @@ el_speech_jobs_add_metrics (ElMetrics *metrics, ElSpeechJobs *self)
 {
   static const double score_buckets[] = { 10, 20, 30, 40, 50, 60, 70, 80, 90, 100 };
   static const char *const outcome_labels[] = { "kind", "outcome", NULL };
-  ElMetric *transcription, *generation, *quality, *runs;
+  static const char *const model_labels[] = { "model", NULL };
+  ElMetric *transcription, *generation, *quality, *runs, *decodes;
 
   transcription = el_metrics_add_histogram (metrics, "el_transcription_duration_seconds",
                                             "Time to transcribe a recording.", NULL,
@@ -58,8 +67,13 @@ el_speech_jobs_add_metrics (ElMetrics *metrics, ElSpeechJobs *self)
   runs = el_metrics_add_counter (metrics, "el_speech_jobs_total",
                                  "Speech job runs by kind and outcome (ok, retry, no_speech, failed).",
                                  outcome_labels);
+  decodes = el_metrics_add_counter (
+      metrics, "el_speech_decodes_total",
+      "Recordings transcribed offline, by acoustic model (stock, site, or the nurse's own voice: speaker).",
+      model_labels);
   if (self != NULL)
     {
+      self->decodes_total = decodes;
       self->transcription_duration = transcription;
       self->extraction_duration = generation;
       self->quality_score = quality;
@@ -85,6 +99,7 @@ el_speech_jobs_new (ElAudioStore *store,
   self->transcriber = g_object_ref (transcriber);
   self->extractor = g_object_ref (extractor);
   g_mutex_init (&self->lock);
+  self->speakers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   if (metrics != NULL)
     el_speech_jobs_add_metrics (metrics, self);
   return self;
@@ -107,6 +122,8 @@ el_speech_jobs_unref (ElSpeechJobs *self)
   g_clear_object (&self->transcriber);
   g_clear_object (&self->extractor);
   g_free (self->site_dir);
+  g_free (self->voices_dir);
+  g_hash_table_unref (self->speakers);
   g_mutex_clear (&self->lock);
   g_free (self);
 }
@@ -210,20 +227,113 @@ el_speech_jobs_set_site_adaptation (ElSpeechJobs *self, const char *profile_dir,
   }
 }
 
+/* The latest recordings @engine transcribed (only @speaker's, if not NULL), up to 10 minutes of
+ * speech: their audio and transcripts, or FALSE when they add up to less than @min_ms (nothing
+ * is read then). */
+static gboolean
+gather_heard (ElSpeechJobs *self,
+              ElDb *db,
+              const char *engine,
+              const char *speaker,
+              guint64 min_ms,
+              GPtrArray *recordings,
+              GPtrArray *texts,
+              guint64 *total_ms,
+              GCancellable *cancellable)
+{
+  g_autoptr (GPtrArray) ids =
+      el_repo_recordings_latest_transcribed (db, engine, speaker, SITE_ADAPT_MAX_RECORDINGS, NULL);
+  g_autoptr (GPtrArray) heard = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  guint64 listed_ms = 0;
+
+  *total_ms = 0;
+  for (guint i = 0; ids != NULL && i < ids->len && listed_ms < SITE_ADAPT_MAX_MS; i++)
+    {
+      char *storage_path = NULL;
+      ElRecording *recording = el_repo_recording_get (db, ids->pdata[i], NULL, &storage_path, NULL);
+      const char *transcript = recording != NULL ? el_recording_get_transcript (recording) : NULL;
+
+      if (transcript == NULL || transcript[0] == '\0' || el_recording_get_duration_ms (recording) <= 0)
+        {
+          g_clear_object (&recording);
+          g_free (storage_path);
+          continue;
+        }
+      listed_ms += (guint64) el_recording_get_duration_ms (recording);
+      g_ptr_array_add (heard, recording);
+      g_ptr_array_add (paths, storage_path);
+    }
+  if (listed_ms < min_ms)
+    return FALSE;
+  for (guint i = 0; i < heard->len; i++)
+    {
+      ElRecording *recording = heard->pdata[i];
+      GBytes *audio = read_audio (self, paths->pdata[i], el_recording_get_id (recording), cancellable, NULL);
+
+      if (audio == NULL)
+        continue;
+      g_ptr_array_add (recordings, audio);
+      g_ptr_array_add (texts, g_strdup (el_recording_get_transcript (recording)));
+      *total_ms += (guint64) el_recording_get_duration_ms (recording);
+    }
+  return *total_ms >= min_ms;
+}
+
+/* A voice profile in @dir from what gather_heard() collected, in a folder held in memory (the
+ * transcripts are PHI), and a transcriber decoding with it. Failures are logged (without their
+ * messages: a tool's words may quote a transcript) and counted. */
+static ElTranscriber *
+build_profile (ElSpeechJobs *self,
+               const char *what,
+               const char *dir,
+               GPtrArray *recordings,
+               GPtrArray *texts,
+               guint64 total_ms,
+               GCancellable *cancellable)
+{
+  g_autoptr (ElTranscriber) adapted = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 started = g_get_monotonic_time ();
+
+  g_ptr_array_add (texts, NULL);
+  if (!el_voice_profile_build_installed (recordings, (const char *const *) texts->pdata, dir, TRUE,
+                                         cancellable, &error) ||
+      !el_speech_engines_new_transcriber_for_speaker (dir, &adapted, &error) || adapted == NULL)
+    {
+      g_autofree char *message =
+          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED)
+              ? g_strdup_printf ("%s needs a folder held in memory (XDG_RUNTIME_DIR or /dev/shm on tmpfs)",
+                                 what)
+              : g_strdup_printf ("%s failed (%s #%d)", what,
+                                 error != NULL ? g_quark_to_string (error->domain) : "no engine",
+                                 error != NULL ? error->code : 0);
+
+      el_log_message (EL_LOG_WARN, "speech", message);
+      count_run (self, "adapt", "failed");
+      return NULL;
+    }
+  count_run (self, "adapt", "ok");
+  {
+    g_autofree char *message =
+        g_strdup_printf ("%s: built from %u recordings (%.0f s of speech) in %.1f s; in use", what,
+                         recordings->len, total_ms / 1000.0, seconds_since (started));
+
+    el_log_message (EL_LOG_INFO, "speech", message);
+  }
+  return g_steal_pointer (&adapted);
+}
+
 /* After a recording was transcribed offline: a new site profile when enough audio was heard. Its
- * failures are logged (without their messages: a tool's words may quote a transcript) and never
- * fail the job. */
+ * failures never fail the job. */
 static void
 adapt_to_site (ElSpeechJobs *self, ElDb *db, gint64 audio_ms, GCancellable *cancellable)
 {
   g_autoptr (ElTranscriber) current = get_transcriber (self);
   g_autoptr (ElTranscriber) adapted = NULL;
-  g_autoptr (GPtrArray) ids = NULL;
   g_autoptr (GPtrArray) recordings = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   g_autoptr (GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GError) error = NULL;
   guint64 total_ms = 0;
-  gint64 started;
 
   if (self->site_dir == NULL || !EL_IS_POCKETSPHINX_TRANSCRIBER (current))
     return;
@@ -232,64 +342,120 @@ adapt_to_site (ElSpeechJobs *self, ElDb *db, gint64 audio_ms, GCancellable *canc
     return;
   self->heard_ms = 0;
 
-  ids = el_repo_recordings_latest_transcribed (db, el_transcriber_get_engine_name (current),
-                                               SITE_ADAPT_MAX_RECORDINGS, &error);
-  for (guint i = 0; ids != NULL && i < ids->len && total_ms < SITE_ADAPT_MAX_MS; i++)
-    {
-      g_autofree char *storage_path = NULL;
-      g_autoptr (ElRecording) recording =
-          el_repo_recording_get (db, ids->pdata[i], NULL, &storage_path, NULL);
-      const char *transcript = recording != NULL ? el_recording_get_transcript (recording) : NULL;
-      g_autoptr (GError) read_error = NULL;
-      GBytes *audio;
-
-      if (transcript == NULL || transcript[0] == '\0' || el_recording_get_duration_ms (recording) <= 0)
-        continue;
-      audio = read_audio (self, storage_path, ids->pdata[i], cancellable, &read_error);
-      if (audio == NULL)
-        continue;
-      g_ptr_array_add (recordings, audio);
-      g_ptr_array_add (texts, g_strdup (transcript));
-      total_ms += (guint64) el_recording_get_duration_ms (recording);
-    }
-  if (ids == NULL || total_ms < self->adapt_ms)
+  if (!gather_heard (self, db, el_transcriber_get_engine_name (current), NULL, self->adapt_ms, recordings,
+                     texts, &total_ms, cancellable))
     {
       el_log_message (EL_LOG_WARN, "speech", "site adaptation: not enough transcribed audio could be read");
       count_run (self, "adapt", "failed");
       return;
     }
-  g_ptr_array_add (texts, NULL);
-  started = g_get_monotonic_time ();
-  /* the transcripts are PHI: the work files stay in memory */
-  if (!el_voice_profile_build_installed (recordings, (const char *const *) texts->pdata, self->site_dir, TRUE,
-                                         cancellable, &error) ||
-      !el_speech_engines_new_transcriber_for_speaker (self->site_dir, &adapted, &error) || adapted == NULL)
-    {
-      g_autofree char *message =
-          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED)
-              ? g_strdup (
-                    "site adaptation needs a folder held in memory (XDG_RUNTIME_DIR or /dev/shm on tmpfs)")
-              : g_strdup_printf ("site adaptation failed (%s #%d)",
-                                 error != NULL ? g_quark_to_string (error->domain) : "no engine",
-                                 error != NULL ? error->code : 0);
-
-      el_log_message (EL_LOG_WARN, "speech", message);
-      count_run (self, "adapt", "failed");
-      return;
-    }
+  adapted = build_profile (self, "site adaptation", self->site_dir, recordings, texts, total_ms, cancellable);
+  if (adapted == NULL)
+    return;
   g_mutex_lock (&self->lock);
   g_set_object (&self->transcriber, adapted);
   self->site_in_use = TRUE;
   g_mutex_unlock (&self->lock);
   self->next_ms = MAX (self->adapt_ms, total_ms);
-  count_run (self, "adapt", "ok");
-  {
-    g_autofree char *message =
-        g_strdup_printf ("site adaptation: built from %u recordings (%.0f s of speech) in %.1f s; in use",
-                         recordings->len, total_ms / 1000.0, seconds_since (started));
+}
 
-    el_log_message (EL_LOG_INFO, "speech", message);
-  }
+/**
+ * el_speech_jobs_set_speaker_adaptation:
+ * @self: the speech jobs
+ * @voices_dir: (nullable): where each nurse's voice profile is kept, in a folder named by her user
+ *   id (%NULL: no speaker adaptation)
+ * @seconds: her uploads transcribed by the offline engine before her profile is built (0: none)
+ *
+ * Unsupervised adaptation to each nurse: once the offline engine has transcribed @seconds of the
+ * recordings she uploaded (recordings.created_by: the nurse who recorded her handoff), the
+ * transcribe job builds her voice profile from them (at most 10 minutes, the latest) with their
+ * transcripts as texts, in a folder held in memory, and decodes her uploads with it from then on,
+ * from whichever PC they come. Her profile serves no one else: a profile learned from other
+ * voices recognises a voice worse than the stock model does (bench-speech-quality).
+ */
+void
+el_speech_jobs_set_speaker_adaptation (ElSpeechJobs *self, const char *voices_dir, guint seconds)
+{
+  g_return_if_fail (self != NULL);
+
+  g_mutex_lock (&self->lock);
+  g_free (self->voices_dir);
+  self->voices_dir = seconds > 0 && voices_dir != NULL ? g_strdup (voices_dir) : NULL;
+  self->speaker_min_ms = (guint64) seconds * 1000;
+  g_hash_table_remove_all (self->speakers);
+  g_mutex_unlock (&self->lock);
+}
+
+/* The folder of @speaker's voice profile, or NULL (speaker adaptation off, no uploader, or an id that
+ * is not a plain folder name). */
+static char *
+speaker_dir (ElSpeechJobs *self, const char *speaker)
+{
+  if (self->voices_dir == NULL || speaker == NULL || speaker[0] == '\0' || speaker[0] == '.' ||
+      strspn (speaker, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") !=
+          strlen (speaker))
+    return NULL;
+  return g_build_filename (self->voices_dir, speaker, NULL);
+}
+
+/* The transcriber for a recording @speaker uploaded: one decoding with her profile when she has one
+ * (offline engine only), else the site's or the stock one. @model: "speaker", "site" or "stock". */
+static ElTranscriber *
+transcriber_for (ElSpeechJobs *self, const char *speaker, const char **model)
+{
+  g_autoptr (ElTranscriber) current = get_transcriber (self);
+  g_autofree char *dir = EL_IS_POCKETSPHINX_TRANSCRIBER (current) ? speaker_dir (self, speaker) : NULL;
+  ElTranscriber *hers = NULL;
+
+  g_mutex_lock (&self->lock);
+  *model = self->site_in_use ? "site" : "stock";
+  if (dir != NULL)
+    hers = g_hash_table_lookup (self->speakers, speaker);
+  if (hers != NULL)
+    g_object_ref (hers);
+  g_mutex_unlock (&self->lock);
+  if (hers == NULL && dir != NULL && el_voice_profile_is_present (dir) &&
+      el_speech_engines_new_transcriber_for_speaker (dir, &hers, NULL) && hers != NULL)
+    {
+      g_mutex_lock (&self->lock);
+      if (g_hash_table_size (self->speakers) >= MAX_SPEAKERS_LOADED)
+        g_hash_table_remove_all (self->speakers);
+      g_hash_table_replace (self->speakers, g_strdup (speaker), g_object_ref (hers));
+      g_mutex_unlock (&self->lock);
+    }
+  if (hers != NULL)
+    {
+      *model = "speaker";
+      return hers;
+    }
+  return g_steal_pointer (&current);
+}
+
+/* After a recording @speaker uploaded was transcribed offline: her profile when enough of her
+ * speech was heard (built once). Its failures never fail the job. */
+static void
+adapt_to_speaker (ElSpeechJobs *self, ElDb *db, const char *speaker, GCancellable *cancellable)
+{
+  g_autoptr (ElTranscriber) current = get_transcriber (self);
+  g_autofree char *dir = EL_IS_POCKETSPHINX_TRANSCRIBER (current) ? speaker_dir (self, speaker) : NULL;
+  g_autoptr (ElTranscriber) adapted = NULL;
+  g_autoptr (GPtrArray) recordings = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  g_autoptr (GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  guint64 total_ms = 0;
+
+  if (dir == NULL || el_voice_profile_is_present (dir))
+    return;
+  if (!gather_heard (self, db, el_transcriber_get_engine_name (current), speaker, self->speaker_min_ms,
+                     recordings, texts, &total_ms, cancellable))
+    return; /* not enough of her speech yet */
+  adapted = build_profile (self, "speaker adaptation", dir, recordings, texts, total_ms, cancellable);
+  if (adapted == NULL)
+    return;
+  g_mutex_lock (&self->lock);
+  if (g_hash_table_size (self->speakers) >= MAX_SPEAKERS_LOADED)
+    g_hash_table_remove_all (self->speakers);
+  g_hash_table_replace (self->speakers, g_strdup (speaker), g_steal_pointer (&adapted));
+  g_mutex_unlock (&self->lock);
 }
 
 static gboolean
@@ -312,6 +478,8 @@ transcribe_job (ElDb *db, const ElJob *job, GCancellable *cancellable, gpointer 
   g_autoptr (ElTranscriber) transcriber = NULL;
   g_autoptr (GPtrArray) words = NULL;
   g_autoptr (ElDbTransaction) txn = NULL;
+  g_autofree char *speaker = NULL;
+  const char *model = NULL;
   ElRecordingStatus status;
   gint64 started;
 
@@ -331,7 +499,8 @@ transcribe_job (ElDb *db, const ElJob *job, GCancellable *cancellable, gpointer 
       return FALSE;
     }
   started = g_get_monotonic_time ();
-  transcriber = get_transcriber (self);
+  speaker = el_repo_recording_get_created_by (db, job->recording_id, NULL);
+  transcriber = transcriber_for (self, speaker, &model);
   transcript = el_transcriber_transcribe_sync (
       transcriber, audio, el_audio_mime_type_to_string (el_recording_get_mime_type (recording)), cancellable,
       error);
@@ -359,7 +528,10 @@ transcribe_job (ElDb *db, const ElJob *job, GCancellable *cancellable, gpointer 
       return FALSE;
     }
   count_run (self, EL_JOB_KIND_TRANSCRIBE, "ok");
+  if (self->decodes_total != NULL && EL_IS_POCKETSPHINX_TRANSCRIBER (transcriber))
+    el_metric_inc (self->decodes_total, (const char *[]){ model, NULL }, 1);
   g_clear_pointer (&txn, el_db_transaction_free);
+  adapt_to_speaker (self, db, speaker, cancellable);
   adapt_to_site (self, db,
                  el_recording_get_duration_ms (recording) > 0 ? el_recording_get_duration_ms (recording)
                                                               : el_transcript_get_audio_ms (transcript),

@@ -31,7 +31,10 @@ G_BEGIN_DECLS
  *
  * Site adaptation (el_speech_jobs_set_site_adaptation()): after enough audio transcribed offline,
  * the transcribe job builds the site's voice profile from the latest transcribed recordings and
- * decodes with it from then on (job runs counted as kind "adapt").
+ * decodes with it from then on (job runs counted as kind "adapt"). Speaker adaptation
+ * (el_speech_jobs_set_speaker_adaptation()): the same for each nurse from her own uploads; her
+ * uploads are then decoded with her profile. el_speech_decodes_total{model} counts offline
+ * transcriptions by the model used (stock, site, speaker).
  */
 
 typedef struct ElSpeechJobs ElSpeechJobs;
@@ -49,6 +52,7 @@ void el_speech_jobs_register (ElSpeechJobs *self, ElJobRunner *runner);
  * page has the same series either way. */
 void el_speech_jobs_add_metrics (ElMetrics *metrics, ElSpeechJobs *self);
 void el_speech_jobs_set_site_adaptation (ElSpeechJobs *self, const char *profile_dir, guint seconds);
+void el_speech_jobs_set_speaker_adaptation (ElSpeechJobs *self, const char *voices_dir, guint seconds);
 /* /api/health "speech" check: the engines' names; ok when they are configured. */
 ElHealthStatus el_speech_jobs_check_health (char **detail, gpointer speech_jobs);
 

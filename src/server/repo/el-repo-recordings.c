@@ -197,6 +197,7 @@ el_repo_recordings_list (ElDb *db, const char *handoff_id, GError **error)
  * el_repo_recordings_latest_transcribed:
  * @db: a connection
  * @engine: the transcriber's engine name (recordings.engine)
+ * @created_by: (nullable): only those this user uploaded
  * @limit: at most this many
  * @error: an EL_DB_ERROR
  *
@@ -204,7 +205,8 @@ el_repo_recordings_list (ElDb *db, const char *handoff_id, GError **error)
  *   transcribed (extracting or completed, with a transcript), the newest upload first
  */
 GPtrArray *
-el_repo_recordings_latest_transcribed (ElDb *db, const char *engine, guint limit, GError **error)
+el_repo_recordings_latest_transcribed (
+    ElDb *db, const char *engine, const char *created_by, guint limit, GError **error)
 {
   g_autoptr (GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (ElDbStmt) stmt = NULL;
@@ -215,12 +217,14 @@ el_repo_recordings_latest_transcribed (ElDb *db, const char *engine, guint limit
   /* rowid order is upload order, and needs no sort */
   stmt = el_db_prepare (db,
                         "SELECT id FROM recordings WHERE engine = ?1 AND transcript IS NOT NULL "
-                        "AND status IN ('extracting', 'completed') ORDER BY rowid DESC LIMIT ?2",
+                        "AND status IN ('extracting', 'completed') AND (?3 IS NULL OR created_by = ?3) "
+                        "ORDER BY rowid DESC LIMIT ?2",
                         error);
   if (stmt == NULL)
     return NULL;
   el_repo_bind_text (stmt, 1, engine);
   sqlite3_bind_int64 (stmt, 2, limit);
+  el_repo_bind_text (stmt, 3, created_by);
   while ((rc = el_db_step (db, stmt, error)) == SQLITE_ROW)
     g_ptr_array_add (ids, g_strdup (el_repo_column_text (stmt, 0)));
   if (rc != SQLITE_DONE)

@@ -30,7 +30,8 @@ ElRecording *el_repo_recording_get (
     ElDb *db, const char *recording_id, char **unit_id, char **storage_path, GError **error);
 char *el_repo_recording_get_created_by (ElDb *db, const char *recording_id, GError **error);
 GPtrArray *el_repo_recordings_list (ElDb *db, const char *handoff_id, GError **error);
-GPtrArray *el_repo_recordings_latest_transcribed (ElDb *db, const char *engine, guint limit, GError **error);
+GPtrArray *el_repo_recordings_latest_transcribed (
+    ElDb *db, const char *engine, const char *created_by, guint limit, GError **error);
 gboolean el_repo_recording_update (ElDb *db, ElRecording *recording, const char *actor_id, GError **error);
 
 G_END_DECLS
