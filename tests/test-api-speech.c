@@ -663,6 +663,7 @@ test_speaker_adaptation (void)
   g_autofree char *log = NULL;
   g_autofree char *patient_b = NULL;
   const ElTestLogin *nurse_a, *nurse_b;
+  gint64 built_ms;
 
   f->server = el_test_server_new ();
   for (guint i = 0; env[i] != NULL; i += 2)
@@ -717,8 +718,11 @@ test_speaker_adaptation (void)
   g_assert_nonnull (strstr (log, "speaker adaptation: built from 2 recordings"));
   g_assert_null (strstr (log, "penicillin"));
   g_assert_null (strstr (log, "Lopez"));
+  built_ms = el_voice_profile_get_audio_ms (profile);
+  g_assert_cmpint (built_ms, >, 40000);
 
-  /* after a restart: her profile is read from the storage */
+  /* after a restart: her profile is read from the storage; with twice as much of her speech heard
+   * (this is her fourth upload), it is built again from all of it */
   {
     g_autoptr (ElTestServer) again = el_test_demo_start_again (f->server, 0, env);
     Fixture second = { .server = again };
@@ -728,6 +732,9 @@ test_speaker_adaptation (void)
     second.patient = el_test_api_patient_id (second.api, second.nurse, 0);
     upload_and_wait (&second, wav);
     g_assert_cmpuint (decodes_with (&second, "speaker"), ==, 1);
+    for (guint i = 0; i < 600 && el_voice_profile_get_audio_ms (profile) == built_ms; i++)
+      g_usleep (100 * 1000);
+    g_assert_cmpint (el_voice_profile_get_audio_ms (profile), >=, 2 * built_ms);
     g_free (second.patient);
     g_clear_pointer (&second.api, el_test_api_free);
     g_assert_cmpint (el_test_server_stop (again), ==, 0);

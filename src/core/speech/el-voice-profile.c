@@ -937,6 +937,22 @@ el_voice_profile_is_present (const char *dir)
   return g_file_test (info, G_FILE_TEST_IS_REGULAR) && g_file_test (means, G_FILE_TEST_IS_REGULAR);
 }
 
+gint64
+el_voice_profile_get_audio_ms (const char *dir)
+{
+  g_autofree char *info = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonNode *root;
+
+  if (!el_voice_profile_is_present (dir))
+    return -1;
+  info = g_build_filename (dir, EL_VOICE_PROFILE_INFO_NAME, NULL);
+  if (!json_parser_load_from_file (parser, info, NULL) || (root = json_parser_get_root (parser)) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (root))
+    return -1;
+  return MAX (json_object_get_int_member_with_default (json_node_get_object (root), "audio_ms", -1), -1);
+}
+
 typedef struct
 {
   char *base;

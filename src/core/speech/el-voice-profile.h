@@ -68,6 +68,9 @@ gboolean el_voice_profile_build_finish (GAsyncResult *result, GError **error);
 
 /* Whether @dir holds a complete voice profile (the info file and the adapted means). */
 gboolean el_voice_profile_is_present (const char *dir);
+/* The speech (ms) the profile in @dir was built from, as its info file says; -1 if there is none or
+ * the file does not say. */
+gint64 el_voice_profile_get_audio_ms (const char *dir);
 
 /* The words of @text as the adaptation transcript spells them (lowercase, abbreviation tokens,
  * "<sil>" where punctuation makes a pause), joined by spaces; tokens not in @words are kept as they

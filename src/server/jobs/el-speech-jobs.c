@@ -44,6 +44,7 @@ struct ElSpeechJobs
   char *voices_dir;       /* each nurse's voice profile, in a folder named by her user id; NULL: off */
   guint64 speaker_min_ms; /* her transcribed audio before her profile is built */
   GHashTable *speakers;   /* user id -> ElTranscriber decoding with her profile (under lock) */
+  GHashTable *failed;     /* user ids whose last build failed: not tried again by this process */
   ElMetric *decodes_total;
 };
 
@@ -100,6 +101,7 @@ el_speech_jobs_new (ElAudioStore *store,
   self->extractor = g_object_ref (extractor);
   g_mutex_init (&self->lock);
   self->speakers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->failed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   if (metrics != NULL)
     el_speech_jobs_add_metrics (metrics, self);
   return self;
@@ -124,6 +126,7 @@ el_speech_jobs_unref (ElSpeechJobs *self)
   g_free (self->site_dir);
   g_free (self->voices_dir);
   g_hash_table_unref (self->speakers);
+  g_hash_table_unref (self->failed);
   g_mutex_clear (&self->lock);
   g_free (self);
 }
@@ -370,7 +373,8 @@ adapt_to_site (ElSpeechJobs *self, ElDb *db, gint64 audio_ms, GCancellable *canc
  * recordings she uploaded (recordings.created_by: the nurse who recorded her handoff), the
  * transcribe job builds her voice profile from them (at most 10 minutes, the latest) with their
  * transcripts as texts, in a folder held in memory, and decodes her uploads with it from then on,
- * from whichever PC they come. Her profile serves no one else: a profile learned from other
+ * from whichever PC they come; it is built again each time twice as much of her speech has been
+ * heard, up to the 10 minutes a build reads. Her profile serves no one else: a profile learned from other
  * voices recognises a voice worse than the stock model does (bench-speech-quality).
  */
 void
@@ -432,7 +436,8 @@ transcriber_for (ElSpeechJobs *self, const char *speaker, const char **model)
 }
 
 /* After a recording @speaker uploaded was transcribed offline: her profile when enough of her
- * speech was heard (built once). Its failures never fail the job. */
+ * speech was heard, rebuilt whenever twice as much as it was built from has been heard, up to the
+ * 10 minutes a build reads. Its failures never fail the job. */
 static void
 adapt_to_speaker (ElSpeechJobs *self, ElDb *db, const char *speaker, GCancellable *cancellable)
 {
@@ -441,16 +446,29 @@ adapt_to_speaker (ElSpeechJobs *self, ElDb *db, const char *speaker, GCancellabl
   g_autoptr (ElTranscriber) adapted = NULL;
   g_autoptr (GPtrArray) recordings = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   g_autoptr (GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
-  guint64 total_ms = 0;
+  guint64 total_ms = 0, min_ms;
+  gint64 built_ms;
 
-  if (dir == NULL || el_voice_profile_is_present (dir))
+  /* the job thread alone touches the failed set */
+  if (dir == NULL || g_hash_table_contains (self->failed, speaker))
     return;
-  if (!gather_heard (self, db, el_transcriber_get_engine_name (current), speaker, self->speaker_min_ms,
-                     recordings, texts, &total_ms, cancellable))
-    return; /* not enough of her speech yet */
+  built_ms = el_voice_profile_get_audio_ms (dir);
+  if (built_ms >= SITE_ADAPT_MAX_MS * 9 / 10)
+    return; /* built from about as much as a build reads */
+  /* twice as much, give or take 5 % (an upload's stated duration and its decoded length differ a little) */
+  min_ms = built_ms >= 0 ? MIN (MAX (2 * (guint64) built_ms - (guint64) built_ms / 20, self->speaker_min_ms),
+                                (guint64) SITE_ADAPT_MAX_MS)
+                         : self->speaker_min_ms;
+  if (!gather_heard (self, db, el_transcriber_get_engine_name (current), speaker, min_ms, recordings, texts,
+                     &total_ms, cancellable))
+    return; /* not enough (more) of her speech yet */
   adapted = build_profile (self, "speaker adaptation", dir, recordings, texts, total_ms, cancellable);
   if (adapted == NULL)
-    return;
+    {
+      /* a build that failed would fail again on each of her uploads: not before a restart */
+      g_hash_table_add (self->failed, g_strdup (speaker));
+      return;
+    }
   g_mutex_lock (&self->lock);
   if (g_hash_table_size (self->speakers) >= MAX_SPEAKERS_LOADED)
     g_hash_table_remove_all (self->speakers);
