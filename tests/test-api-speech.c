@@ -513,6 +513,55 @@ restarted_adapted (ElTestServer *first, const char *const *env)
   return adapted;
 }
 
+/* A server with @env (name, value pairs) and the demo; nurse A signed in, her first patient. */
+static void
+start_with (Fixture *f, const char *const *env)
+{
+  f->server = el_test_server_new ();
+  for (guint i = 0; env[i] != NULL; i += 2)
+    el_test_server_setenv (f->server, env[i], env[i + 1]);
+  el_test_demo_prepare (f->server, PASSWORD);
+  el_test_server_start (f->server);
+  f->api = el_test_api_new (f->server);
+  f->nurse = el_test_api_login (f->api, EL_TEST_DEMO_NURSE_A, PASSWORD);
+  f->patient = el_test_api_patient_id (f->api, f->nurse, 0);
+}
+
+/* Stops the fixture's server; its log (stdout and stderr), which holds nothing of the spoken
+ * handoff. */
+static char *
+stop_for_log (Fixture *f)
+{
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  char *log;
+
+  g_clear_pointer (&f->api, el_test_api_free);
+  g_assert_cmpint (el_test_server_stop (f->server), ==, 0);
+  out = el_test_server_get_stdout (f->server);
+  err = el_test_server_get_stderr (f->server);
+  log = g_strconcat (out, err, NULL);
+  g_assert_null (strstr (log, "penicillin"));
+  g_assert_null (strstr (log, "Lopez"));
+  return log;
+}
+
+/* serve refuses @name=@value at start: exit 2, naming the variable. */
+static void
+assert_refused_at_start (const char *name, const char *value)
+{
+  g_autoptr (ElTestServer) bad = el_test_server_new ();
+  const char *const migrate[] = { "migrate", NULL };
+  const char *const args[] = { "serve", "--port", "0", NULL };
+  g_autofree char *err = NULL;
+
+  el_test_server_setenv (bad, "SPEECH_ENGINE", "pocketsphinx");
+  el_test_server_setenv (bad, name, value);
+  g_assert_cmpint (el_test_server_run (bad, migrate, NULL, NULL), ==, 0);
+  g_assert_cmpint (el_test_server_run (bad, args, NULL, &err), ==, 2);
+  g_assert_nonnull (strstr (err, name));
+}
+
 /* Site adaptation: once the offline engine has transcribed SPEECH_ADAPTATION_SECONDS of uploads, it
  * adapts to them (their transcripts as texts, nothing read) and decodes with the site's profile,
  * also after a restart; nothing of the transcripts reaches the log. */
@@ -533,14 +582,7 @@ test_site_adaptation (void)
   g_autoptr (GBytes) wav = speak (spoken_handoff); /* about 30 s */
   g_autofree char *log = NULL;
 
-  f->server = el_test_server_new ();
-  for (guint i = 0; env[i] != NULL; i += 2)
-    el_test_server_setenv (f->server, env[i], env[i + 1]);
-  el_test_demo_prepare (f->server, PASSWORD);
-  el_test_server_start (f->server);
-  f->api = el_test_api_new (f->server);
-  f->nurse = el_test_api_login (f->api, EL_TEST_DEMO_NURSE_A, PASSWORD);
-  f->patient = el_test_api_patient_id (f->api, f->nurse, 0);
+  start_with (f, env);
 
   /* the first upload: not enough heard yet */
   {
@@ -576,17 +618,8 @@ test_site_adaptation (void)
     g_assert_cmpint (el_recording_get_status (recording), ==, EL_RECORDING_STATUS_COMPLETED);
     g_assert_nonnull (strstr (el_recording_get_transcript (recording), "penicillin"));
   }
-  g_clear_pointer (&f->api, el_test_api_free);
-  g_assert_cmpint (el_test_server_stop (f->server), ==, 0);
-  {
-    g_autofree char *out = el_test_server_get_stdout (f->server);
-    g_autofree char *err = el_test_server_get_stderr (f->server);
-
-    log = g_strconcat (out, err, NULL);
-  }
+  log = stop_for_log (f);
   g_assert_nonnull (strstr (log, "site adaptation: built from 2 recordings"));
-  g_assert_null (strstr (log, "penicillin"));
-  g_assert_null (strstr (log, "Lopez"));
 
   /* after a restart: the site's profile from the start; with adaptation off, the stock model */
   g_assert_true (restarted_adapted (f->server, env));
@@ -607,18 +640,7 @@ test_site_adaptation (void)
   g_clear_pointer (&f->server, el_test_server_free);
 
   /* a value that is not a number of seconds: refused at start, exit 2 */
-  {
-    g_autoptr (ElTestServer) bad = el_test_server_new ();
-    const char *const migrate[] = { "migrate", NULL };
-    const char *const args[] = { "serve", "--port", "0", NULL };
-    g_autofree char *err = NULL;
-
-    el_test_server_setenv (bad, "SPEECH_ENGINE", "pocketsphinx");
-    el_test_server_setenv (bad, "SPEECH_ADAPTATION_SECONDS", "ten minutes");
-    g_assert_cmpint (el_test_server_run (bad, migrate, NULL, NULL), ==, 0);
-    g_assert_cmpint (el_test_server_run (bad, args, NULL, &err), ==, 2);
-    g_assert_nonnull (strstr (err, "SPEECH_ADAPTATION_SECONDS"));
-  }
+  assert_refused_at_start ("SPEECH_ADAPTATION_SECONDS", "ten minutes");
 }
 
 static guint
@@ -665,15 +687,9 @@ test_speaker_adaptation (void)
   const ElTestLogin *nurse_a, *nurse_b;
   gint64 built_ms;
 
-  f->server = el_test_server_new ();
-  for (guint i = 0; env[i] != NULL; i += 2)
-    el_test_server_setenv (f->server, env[i], env[i + 1]);
-  el_test_demo_prepare (f->server, PASSWORD);
-  el_test_server_start (f->server);
-  f->api = el_test_api_new (f->server);
-  nurse_a = f->nurse = el_test_api_login (f->api, EL_TEST_DEMO_NURSE_A, PASSWORD);
+  start_with (f, env);
+  nurse_a = f->nurse;
   nurse_b = el_test_api_login (f->api, EL_TEST_DEMO_NURSE_B, PASSWORD);
-  f->patient = el_test_api_patient_id (f->api, nurse_a, 0);
   patient_b = el_test_api_patient_id (f->api, nurse_b, 0);
   profile = g_build_filename (el_test_server_get_storage_dir (f->server), "voices", nurse_a->id, NULL);
 
@@ -707,17 +723,8 @@ test_speaker_adaptation (void)
 
     g_assert_false (g_file_test (profile_b, G_FILE_TEST_EXISTS));
   }
-  g_clear_pointer (&f->api, el_test_api_free);
-  g_assert_cmpint (el_test_server_stop (f->server), ==, 0);
-  {
-    g_autofree char *out = el_test_server_get_stdout (f->server);
-    g_autofree char *err = el_test_server_get_stderr (f->server);
-
-    log = g_strconcat (out, err, NULL);
-  }
+  log = stop_for_log (f);
   g_assert_nonnull (strstr (log, "speaker adaptation: built from 2 recordings"));
-  g_assert_null (strstr (log, "penicillin"));
-  g_assert_null (strstr (log, "Lopez"));
   built_ms = el_voice_profile_get_audio_ms (profile);
   g_assert_cmpint (built_ms, >, 40000);
 
@@ -743,18 +750,7 @@ test_speaker_adaptation (void)
   g_clear_pointer (&f->server, el_test_server_free);
 
   /* a value that is not a number of seconds: refused at start, exit 2 */
-  {
-    g_autoptr (ElTestServer) bad = el_test_server_new ();
-    const char *const migrate[] = { "migrate", NULL };
-    const char *const args[] = { "serve", "--port", "0", NULL };
-    g_autofree char *err = NULL;
-
-    el_test_server_setenv (bad, "SPEECH_ENGINE", "pocketsphinx");
-    el_test_server_setenv (bad, "SPEECH_SPEAKER_ADAPTATION_SECONDS", "-1");
-    g_assert_cmpint (el_test_server_run (bad, migrate, NULL, NULL), ==, 0);
-    g_assert_cmpint (el_test_server_run (bad, args, NULL, &err), ==, 2);
-    g_assert_nonnull (strstr (err, "SPEECH_SPEAKER_ADAPTATION_SECONDS"));
-  }
+  assert_refused_at_start ("SPEECH_SPEAKER_ADAPTATION_SECONDS", "-1");
 }
 
 int

@@ -152,13 +152,36 @@ create_local_handoff (ElContext *ctx, const char *patient_id, const ElTestLogin 
   return handoff_id;
 }
 
+/* Hands @path over as @nurse in @mode; neither the hand-over nor a draft fails. Returns the draft made
+ * on this PC (NULL: none was made here). */
+static ElExtraction *
+submit (ElContext *ctx,
+        const char *handoff_id,
+        const char *recording_id,
+        const char *path,
+        ElTranscriptionMode mode,
+        const ElTestLogin *nurse)
+{
+  g_autoptr (GAsyncResult) r = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GError) draft_error = NULL;
+  ElExtraction *draft = NULL;
+
+  g_assert_true (el_context_submit_recording_finish (ctx,
+                                                     RUN (el_context_submit_recording_async, ctx, handoff_id,
+                                                          recording_id, path, mode, 0, nurse->id, "Nurse A"),
+                                                     &draft, &draft_error, &error));
+  g_assert_no_error (error);
+  g_assert_no_error (draft_error);
+  return draft;
+}
+
 static void
 test_on_device_draft (void)
 {
   Fixture fx = { 0 };
   g_autoptr (GAsyncResult) r = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GError) draft_error = NULL;
   g_autoptr (ElDrafter) drafter = NULL;
   g_autoptr (ElTranscriber) transcriber = el_pocketsphinx_transcriber_new ();
   g_autoptr (ElSbarExtractor) extractor = el_rules_extractor_new ();
@@ -192,13 +215,7 @@ test_on_device_draft (void)
   }
 
   /* handed over on this PC: drafted here, version 1 "on-device" in the cache */
-  g_assert_true (el_context_submit_recording_finish (
-      ctx,
-      RUN (el_context_submit_recording_async, ctx, handoff_id, recording_id, sealed_path,
-           EL_TRANSCRIPTION_MODE_ON_DEVICE, 0, nurse->id, "Nurse A"),
-      &draft, &draft_error, &error));
-  g_assert_no_error (error);
-  g_assert_no_error (draft_error);
+  draft = submit (ctx, handoff_id, recording_id, sealed_path, EL_TRANSCRIPTION_MODE_ON_DEVICE, nurse);
   g_assert_nonnull (draft);
   {
     /* what was said clearly came back (recognition is not perfect: at least two of these four) */
@@ -294,15 +311,8 @@ test_automatic_with_voice_profile (void)
     g_autofree char *recording_id = g_uuid_string_random ();
     g_autofree char *sealed_path = seal_recording (ctx, recording_id);
     g_autoptr (ElExtraction) draft = NULL;
-    g_autoptr (GError) draft_error = NULL;
 
-    g_assert_true (el_context_submit_recording_finish (
-        ctx,
-        RUN (el_context_submit_recording_async, ctx, handoff_id, recording_id, sealed_path,
-             EL_TRANSCRIPTION_MODE_AUTO, 0, nurse->id, "Nurse A"),
-        &draft, &draft_error, &error));
-    g_assert_no_error (error);
-    g_assert_no_error (draft_error);
+    draft = submit (ctx, handoff_id, recording_id, sealed_path, EL_TRANSCRIPTION_MODE_AUTO, nurse);
     g_assert_null (draft);
   }
 
@@ -338,16 +348,9 @@ test_automatic_with_voice_profile (void)
     g_autofree char *recording_id = g_uuid_string_random ();
     g_autofree char *sealed_path = seal_recording (ctx, recording_id);
     g_autoptr (ElExtraction) draft = NULL;
-    g_autoptr (GError) draft_error = NULL;
     g_autoptr (ElStoreSbar) sbar = NULL;
 
-    g_assert_true (el_context_submit_recording_finish (
-        ctx,
-        RUN (el_context_submit_recording_async, ctx, handoff_id, recording_id, sealed_path,
-             EL_TRANSCRIPTION_MODE_AUTO, 0, nurse->id, "Nurse A"),
-        &draft, &draft_error, &error));
-    g_assert_no_error (error);
-    g_assert_no_error (draft_error);
+    draft = submit (ctx, handoff_id, recording_id, sealed_path, EL_TRANSCRIPTION_MODE_AUTO, nurse);
     g_assert_nonnull (draft);
     sbar = el_store_get_sbar_finish (el_context_get_store (ctx),
                                      RUN (el_store_get_sbar_async, el_context_get_store (ctx), handoff_id, 0),
@@ -462,7 +465,6 @@ test_learn_voice_after_draft (void)
   Fixture fx = { 0 };
   g_autoptr (GAsyncResult) r = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GError) draft_error = NULL;
   g_autoptr (ElExtraction) draft = NULL;
   g_autofree char *handoff_id = NULL;
   g_autofree char *drafted_id = g_uuid_string_random ();
@@ -480,13 +482,7 @@ test_learn_voice_after_draft (void)
   g_assert_no_error (error);
   handoff_id = create_local_handoff (fx.ctx, fx.patient_id, fx.nurse);
   drafted = seal_recording (fx.ctx, drafted_id);
-  g_assert_true (el_context_submit_recording_finish (
-      fx.ctx,
-      RUN (el_context_submit_recording_async, fx.ctx, handoff_id, drafted_id, drafted,
-           EL_TRANSCRIPTION_MODE_ON_DEVICE, 0, fx.nurse->id, "Nurse A"),
-      &draft, &draft_error, &error));
-  g_assert_no_error (error);
-  g_assert_no_error (draft_error);
+  draft = submit (fx.ctx, handoff_id, drafted_id, drafted, EL_TRANSCRIPTION_MODE_ON_DEVICE, fx.nurse);
   g_assert_nonnull (draft);
 
   decoded = el_pocketsphinx_transcriber_get_audio_ms_decoded ();
